@@ -1,0 +1,16 @@
+//! Generates Tauri's context and the permission set of Berth's own commands. Every command
+//! the UI may call must be listed here and granted in `src-tauri/capabilities/`.
+
+const COMMANDS: &[&str] = &["engine_status", "inventory", "ui_ready"];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    let attributes = tauri_build::Attributes::new()
+        .capabilities_path_pattern("src-tauri/capabilities/**/*")
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        // Build scripts report failure by panicking; say why first.
+        eprintln!("tauri-build failed: {e:#}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,56 @@
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What the status bar shows about a connected engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct EngineInfo {
+    /// Where Berth connected, e.g. `unix:///var/run/docker.sock`.
+    pub endpoint: String,
+    /// Where the endpoint came from: `DOCKER_HOST`, a docker context, or the default socket.
+    pub endpoint_source: String,
+    /// Product name, e.g. "Docker Engine - Community" or "Podman Engine".
+    pub product: String,
+    pub version: String,
+    /// The API version Berth and the engine agreed on.
+    pub api_version: String,
+    pub os: String,
+    pub arch: String,
+    pub kernel: String,
+    pub host_name: String,
+}
+
+/// Why the engine cannot be used right now; the UI shows a screen per kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum EngineProblemKind {
+    /// Nothing listens at the endpoint (socket missing, connection refused, daemon stopped).
+    Unreachable,
+    /// The socket exists but this user may not open it.
+    PermissionDenied,
+    /// The endpoint is malformed or uses a transport Berth cannot speak.
+    BadEndpoint,
+    /// Something answered, but not like a Docker engine.
+    Protocol,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct EngineProblem {
+    pub kind: EngineProblemKind,
+    pub endpoint: String,
+    /// What went wrong, in one sentence.
+    pub message: String,
+    /// What the user can do about it.
+    pub hint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[ts(export)]
+pub enum EngineStatus {
+    Connecting { endpoint: String },
+    Connected { info: EngineInfo },
+    Unavailable { problem: EngineProblem },
+}

@@ -1,0 +1,103 @@
+use std::time::Duration;
+
+use bollard::Docker;
+
+use super::{Endpoint, EngineError, Transport};
+use crate::domain::{count_containers_per_image, EngineInfo, Inventory};
+
+/// Seconds before a request (not a stream) is given up. Short, because a local engine answers
+/// in milliseconds and the UI should say "unreachable" quickly rather than hang.
+const REQUEST_TIMEOUT_SECS: u64 = 20;
+
+/// A connected engine. Cheap to clone: bollard's client is reference-counted.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub(super) docker: Docker,
+    pub(super) endpoint: Endpoint,
+    info: EngineInfo,
+}
+
+impl Engine {
+    /// Connects, agrees on an API version (the engine may be older than bollard: Debian 12
+    /// ships API 1.41) and reads what the status bar shows.
+    pub async fn connect(endpoint: &Endpoint) -> Result<Self, EngineError> {
+        let uri = endpoint.uri.as_str();
+        let map = |e| EngineError::from_bollard(e, uri);
+        let docker = match endpoint.transport()? {
+            Transport::Unix(path) => {
+                let path = path.to_string_lossy();
+                Docker::connect_with_unix(&path, REQUEST_TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
+            }
+            Transport::Tcp(addr) => {
+                Docker::connect_with_http(&addr, REQUEST_TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
+            }
+        }
+        .map_err(map)?;
+        let docker = docker.negotiate_version().await.map_err(map)?;
+        let version = docker.version().await.map_err(map)?;
+        let product = version
+            .platform
+            .as_ref()
+            .map(|p| p.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Docker Engine".to_string());
+        let host_name = match docker.info().await {
+            Ok(info) => info.name.unwrap_or_default(),
+            // The host name is decoration: an engine that fails /info is still usable.
+            Err(e) => {
+                tracing::warn!(error = %e, "engine /info failed");
+                String::new()
+            }
+        };
+        let info = EngineInfo {
+            endpoint: endpoint.uri.clone(),
+            endpoint_source: endpoint.source.to_string(),
+            product,
+            version: version.version.unwrap_or_default(),
+            api_version: docker.client_version().to_string(),
+            os: version.os.unwrap_or_default(),
+            arch: version.arch.unwrap_or_default(),
+            kernel: version.kernel_version.unwrap_or_default(),
+            host_name,
+        };
+        Ok(Self {
+            docker,
+            endpoint: endpoint.clone(),
+            info,
+        })
+    }
+
+    pub fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub(super) fn map_err(&self, err: bollard::errors::Error) -> EngineError {
+        EngineError::from_bollard(err, &self.endpoint.uri)
+    }
+
+    /// Cheap liveness check.
+    pub async fn ping(&self) -> Result<(), EngineError> {
+        self.docker
+            .ping()
+            .await
+            .map(drop)
+            .map_err(|e| self.map_err(e))
+    }
+
+    /// Containers and images fetched together (in parallel), with per-image counts filled.
+    pub async fn inventory(&self) -> Result<Inventory, EngineError> {
+        let (containers, images) = tokio::try_join!(self.list_containers(), self.list_images())?;
+        let mut images = images;
+        count_containers_per_image(&mut images, &containers);
+        Ok(Inventory { containers, images })
+    }
+
+    /// The timeout used for ordinary requests; streams are not bound by it.
+    pub fn request_timeout() -> Duration {
+        Duration::from_secs(REQUEST_TIMEOUT_SECS)
+    }
+}

@@ -1,0 +1,162 @@
+//! The engine's event stream, reduced to what Berth reacts to.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bollard::models::{EventMessage, EventMessageTypeEnum};
+use bollard::query_parameters::EventsOptionsBuilder;
+use futures_util::{Stream, StreamExt};
+
+use super::{Engine, EngineError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    Container,
+    Image,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineEvent {
+    pub kind: EventKind,
+    /// The engine's action, e.g. `start`, `die`, `untag`.
+    pub action: String,
+    /// Container or image ID (for `tag`/`untag`, the image ID).
+    pub actor_id: String,
+}
+
+impl EngineEvent {
+    /// Whether the event changes anything a list shows. Exec sessions, attaches and
+    /// file copies are frequent and change nothing there.
+    pub fn changes_inventory(&self) -> bool {
+        let action = self.action.as_str();
+        match self.kind {
+            EventKind::Container => {
+                !(action.starts_with("exec_")
+                    || matches!(
+                        action,
+                        "attach"
+                            | "detach"
+                            | "resize"
+                            | "top"
+                            | "archive-path"
+                            | "extract-to-dir"
+                            | "export"
+                            | "copy"
+                    ))
+            }
+            EventKind::Image => !matches!(action, "save" | "push"),
+        }
+    }
+
+    fn from_api(m: EventMessage) -> Option<Self> {
+        let kind = match m.typ? {
+            EventMessageTypeEnum::CONTAINER => EventKind::Container,
+            EventMessageTypeEnum::IMAGE => EventKind::Image,
+            _ => return None,
+        };
+        Some(Self {
+            kind,
+            // Health checks report as `health_status: healthy`; the part before ':' is the action.
+            action: m
+                .action
+                .map(|a| a.split(':').next().unwrap_or_default().trim().to_string())
+                .unwrap_or_default(),
+            actor_id: m.actor.and_then(|a| a.id).unwrap_or_default(),
+        })
+    }
+}
+
+impl Engine {
+    /// Container and image events from `since_back` ago onwards.
+    ///
+    /// Starting slightly in the past closes the gap between the first listing and the moment
+    /// the subscription is live: events in that window are replayed rather than lost, at the
+    /// cost of one redundant refresh. (The local clock stands in for the engine's; for a
+    /// remote engine with a skewed clock the window is only approximate.)
+    pub fn events(
+        &self,
+        since_back: Duration,
+    ) -> impl Stream<Item = Result<EngineEvent, EngineError>> + Send + 'static {
+        let since = SystemTime::now()
+            .checked_sub(since_back)
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| d.as_secs().to_string())
+            .unwrap_or_default();
+        let filters = HashMap::from([(
+            "type".to_string(),
+            vec!["container".to_string(), "image".to_string()],
+        )]);
+        let mut builder = EventsOptionsBuilder::default().filters(&filters);
+        if !since.is_empty() {
+            builder = builder.since(&since);
+        }
+        let endpoint = self.endpoint.uri.clone();
+        self.docker
+            .events(Some(builder.build()))
+            .filter_map(move |item| {
+                let mapped = match item {
+                    Ok(m) => EngineEvent::from_api(m).map(Ok),
+                    Err(e) => Some(Err(EngineError::from_bollard(e, &endpoint))),
+                };
+                std::future::ready(mapped)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, action: &str) -> EngineEvent {
+        EngineEvent {
+            kind,
+            action: action.into(),
+            actor_id: "x".into(),
+        }
+    }
+
+    #[test]
+    fn lifecycle_events_change_the_inventory_and_exec_noise_does_not() {
+        for a in [
+            "create",
+            "start",
+            "die",
+            "destroy",
+            "pause",
+            "rename",
+            "health_status",
+        ] {
+            assert!(event(EventKind::Container, a).changes_inventory(), "{a}");
+        }
+        for a in [
+            "exec_create",
+            "exec_start",
+            "exec_die",
+            "attach",
+            "resize",
+            "top",
+        ] {
+            assert!(!event(EventKind::Container, a).changes_inventory(), "{a}");
+        }
+        for a in ["pull", "tag", "untag", "delete", "import", "load"] {
+            assert!(event(EventKind::Image, a).changes_inventory(), "{a}");
+        }
+        assert!(!event(EventKind::Image, "push").changes_inventory());
+    }
+
+    #[test]
+    fn health_status_actions_are_split_and_other_types_ignored() {
+        let m: EventMessage = serde_json::from_value(serde_json::json!({
+            "Type": "container", "Action": "health_status: healthy",
+            "Actor": {"ID": "abc", "Attributes": {}}, "time": 1
+        }))
+        .unwrap();
+        let e = EngineEvent::from_api(m).unwrap();
+        assert_eq!(e.action, "health_status");
+        assert_eq!(e.actor_id, "abc");
+        let m: EventMessage =
+            serde_json::from_value(serde_json::json!({"Type": "network", "Action": "connect"}))
+                .unwrap();
+        assert!(EngineEvent::from_api(m).is_none());
+    }
+}

@@ -1,0 +1,13 @@
+//! The only module that speaks to the Docker engine (through bollard). Everything above it
+//! sees domain types and [`EngineError`].
+
+mod client;
+mod endpoint;
+mod error;
+mod events;
+mod list;
+
+pub use client::Engine;
+pub use endpoint::{resolve_endpoint, Endpoint, EndpointSource, Transport};
+pub use error::EngineError;
+pub use events::{EngineEvent, EventKind};

@@ -1,0 +1,74 @@
+use tokio::sync::watch;
+
+use crate::domain::{EngineProblemKind, EngineStatus};
+use crate::engine::{Engine, EngineError};
+
+/// The current connection, shared by the watcher (which writes it) and every command
+/// (which reads it). Reads never wait on the network.
+#[derive(Debug)]
+pub struct EngineHub {
+    status: watch::Sender<EngineStatus>,
+    engine: watch::Sender<Option<Engine>>,
+}
+
+impl EngineHub {
+    pub fn new(endpoint: &str) -> Self {
+        Self {
+            status: watch::Sender::new(EngineStatus::Connecting {
+                endpoint: endpoint.to_string(),
+            }),
+            engine: watch::Sender::new(None),
+        }
+    }
+
+    pub fn status(&self) -> EngineStatus {
+        self.status.borrow().clone()
+    }
+
+    pub fn subscribe_status(&self) -> watch::Receiver<EngineStatus> {
+        self.status.subscribe()
+    }
+
+    /// The connected engine, or the reason there is none.
+    pub fn engine(&self) -> Result<Engine, EngineError> {
+        if let Some(engine) = self.engine.borrow().as_ref() {
+            return Ok(engine.clone());
+        }
+        Err(match self.status() {
+            EngineStatus::Unavailable { problem } => match problem.kind {
+                EngineProblemKind::PermissionDenied => EngineError::PermissionDenied {
+                    endpoint: problem.endpoint,
+                },
+                _ => EngineError::Unreachable {
+                    endpoint: problem.endpoint,
+                    reason: problem.message,
+                },
+            },
+            // Connected but no engine: the watcher is between a dropped stream and its reconnect.
+            EngineStatus::Connected { info } => EngineError::Unreachable {
+                endpoint: info.endpoint,
+                reason: "reconnecting".into(),
+            },
+            EngineStatus::Connecting { endpoint } => EngineError::Unreachable {
+                endpoint,
+                reason: "still connecting".into(),
+            },
+        })
+    }
+
+    /// Publishes a new status; returns whether it differs from the previous one.
+    pub(super) fn set_status(&self, status: EngineStatus) -> bool {
+        self.status.send_if_modified(|current| {
+            if *current == status {
+                false
+            } else {
+                *current = status;
+                true
+            }
+        })
+    }
+
+    pub(super) fn set_engine(&self, engine: Option<Engine>) {
+        self.engine.send_replace(engine);
+    }
+}

@@ -1,0 +1,71 @@
+use berth_core::engine::EngineError;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What the UI branches on. Kept small: a kind exists only where the UI acts differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum IpcErrorKind {
+    /// The engine cannot be used right now; the UI shows the engine screen.
+    Unavailable,
+    NotFound,
+    /// The object is in a state that forbids the action (offer "force?").
+    Conflict,
+    InvalidInput,
+    Internal,
+}
+
+/// Every command's error, serialized as `{ kind, message }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct IpcError {
+    pub kind: IpcErrorKind,
+    pub message: String,
+}
+
+impl From<EngineError> for IpcError {
+    fn from(e: EngineError) -> Self {
+        let kind = match &e {
+            EngineError::Unreachable { .. }
+            | EngineError::PermissionDenied { .. }
+            | EngineError::BadEndpoint { .. }
+            | EngineError::Protocol { .. } => IpcErrorKind::Unavailable,
+            EngineError::NotFound { .. } => IpcErrorKind::NotFound,
+            EngineError::Conflict { .. } => IpcErrorKind::Conflict,
+            EngineError::BadRequest { .. } => IpcErrorKind::InvalidInput,
+            EngineError::Server { .. } => IpcErrorKind::Internal,
+        };
+        Self {
+            kind,
+            message: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_as_kind_and_message() {
+        let e = IpcError::from(EngineError::Conflict {
+            message: "name in use".into(),
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "conflict", "message": "conflict: name in use"})
+        );
+    }
+
+    #[test]
+    fn connection_errors_are_unavailable() {
+        let e = IpcError::from(EngineError::PermissionDenied {
+            endpoint: "unix:///var/run/docker.sock".into(),
+        });
+        assert_eq!(e.kind, IpcErrorKind::Unavailable);
+        assert!(e.message.contains("/var/run/docker.sock"));
+    }
+}

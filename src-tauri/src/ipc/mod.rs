@@ -1,0 +1,5 @@
+//! The IPC surface: thin commands, the error type the UI sees, and the events it listens to.
+
+pub mod commands;
+pub mod error;
+pub mod events;

@@ -1,0 +1,56 @@
+//! The window starts hidden and is shown once the UI has painted real content, so users
+//! never see a blank white frame. The same moment is logged as the startup time.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tauri::{AppHandle, Manager, Runtime};
+
+/// Shown anyway after this long, so a broken front end still gives a visible window.
+const SHOW_DEADLINE: Duration = Duration::from_secs(4);
+
+pub const MAIN_WINDOW: &str = "main";
+
+pub struct StartupClock {
+    started: Instant,
+    shown: AtomicBool,
+}
+
+impl StartupClock {
+    pub fn start() -> Self {
+        Self {
+            started: Instant::now(),
+            shown: AtomicBool::new(false),
+        }
+    }
+
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Shows the main window the first time it is called; returns whether it did.
+    pub fn show_once<R: Runtime>(&self, app: &AppHandle<R>) -> bool {
+        if self.shown.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+            if let Err(e) = window.show().and_then(|()| window.set_focus()) {
+                tracing::warn!(error = %e, "could not show the main window");
+            }
+        }
+        true
+    }
+}
+
+pub fn show_window_if_ui_stalls<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SHOW_DEADLINE).await;
+        if let Some(clock) = app.try_state::<StartupClock>() {
+            if clock.show_once(&app) {
+                tracing::warn!(
+                    "the UI did not report its first paint in time; showing the window anyway"
+                );
+            }
+        }
+    });
+}

@@ -1,0 +1,3 @@
+// Hand-written to match the ts-rs output; the generated file of the same name replaces it.
+
+export type ContainerState = "created" | "running" | "paused" | "restarting" | "removing" | "exited" | "dead";

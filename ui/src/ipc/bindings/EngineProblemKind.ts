@@ -1,0 +1,3 @@
+// Hand-written to match the ts-rs output; the generated file of the same name replaces it.
+
+export type EngineProblemKind = "unreachable" | "permission_denied" | "bad_endpoint" | "protocol";
