@@ -68,3 +68,93 @@ fn init_logging() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use serde_json::{json, Value};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, INVOKE_KEY};
+    use tauri::webview::InvokeRequest;
+    use tauri::WebviewWindowBuilder;
+
+    use super::*;
+
+    fn invoke<R: AsRef<tauri::Webview<tauri::test::MockRuntime>>>(
+        webview: &R,
+        cmd: &str,
+        args: Value,
+    ) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    /// The whole IPC surface through Tauri's mock runtime, with no engine behind it: the
+    /// status turns "unavailable" by itself and commands fail with typed `{kind, message}`.
+    #[test]
+    fn commands_report_an_unreachable_engine_as_typed_errors() {
+        let socket = "unix:///nonexistent/berth-ipc-test.sock";
+        // Only this test reads DOCKER_HOST in this process.
+        std::env::set_var("DOCKER_HOST", socket);
+        let app = run_app(mock_builder(), StartupClock::start())
+            .build(mock_context(noop_assets()))
+            .unwrap();
+        let webview = WebviewWindowBuilder::new(&app, startup::MAIN_WINDOW, Default::default())
+            .build()
+            .unwrap();
+
+        // Setup (which starts the watcher) runs inside the event loop: drive it on this
+        // thread and make the calls from another, as the webview would.
+        let calls = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let status = loop {
+                let status = invoke(&webview, "engine_status", json!({})).unwrap();
+                if status["state"] == "unavailable" || Instant::now() > deadline {
+                    break status;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            let inventory = invoke(&webview, "inventory", json!({}));
+            // Malformed arguments are rejected by the typed deserializer.
+            let bad_ready = invoke(
+                &webview,
+                "ui_ready",
+                json!({"painted": "banner", "containers": 1}),
+            );
+            let ready = invoke(
+                &webview,
+                "ui_ready",
+                json!({"painted": "problem", "containers": 0}),
+            );
+            // The mock event loop ends when its last window closes.
+            webview.close().unwrap();
+            (status, inventory, bad_ready, ready)
+        });
+        app.run_return(|_, _| {});
+        let (status, inventory, bad_ready, ready) = calls.join().unwrap();
+
+        assert_eq!(status["state"], "unavailable", "{status}");
+        assert_eq!(status["problem"]["kind"], "unreachable");
+        assert_eq!(status["problem"]["endpoint"], socket);
+        assert!(status["problem"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("Start the Docker daemon"));
+
+        let err = inventory.unwrap_err();
+        assert_eq!(err["kind"], "unavailable", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(socket), "{err}");
+
+        assert!(bad_ready.is_err());
+        assert!(ready.is_ok(), "{ready:?}");
+    }
+}
