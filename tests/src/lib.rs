@@ -1,3 +1,12 @@
 //! Shared helpers for Berth's engine integration tests, end-to-end tests and benchmarks.
 //! Everything a test creates on the engine carries the label `berth.test=<run id>` and is
 //! removed afterwards, so a developer's own containers and images are never touched.
+
+/// The built app under WebDriver (tauri-driver), for the end-to-end tests.
+pub mod app;
+/// The docker CLI, run without a shell, and the rows it prints: the tests' reference.
+pub mod docker_cli;
+/// Test images, the per-run id, and the `TestRun` guard that cleans up.
+pub mod fixtures;
+/// A unix-socket proxy to the engine that tests can stop and start ("engine down, then back").
+pub mod proxy;
