@@ -1,7 +1,17 @@
 //! Generates Tauri's context and the permission set of Berth's own commands. Every command
 //! the UI may call must be listed here and granted in `src-tauri/capabilities/`.
 
-const COMMANDS: &[&str] = &["engine_status", "inventory", "ui_ready"];
+const COMMANDS: &[&str] = &[
+    "engine_status",
+    "inventory",
+    "ui_ready",
+    "launch_preview",
+    "launch",
+    "cancel_launch",
+    "scale_group",
+    "group_action",
+    "remove_launched",
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");

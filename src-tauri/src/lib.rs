@@ -44,10 +44,17 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
         .manage(hub.clone())
         .manage(cancel.clone())
         .manage(clock)
+        .manage(ipc::launch::Launches::default())
         .invoke_handler(tauri::generate_handler![
             ipc::commands::engine_status,
             ipc::commands::inventory,
             ipc::commands::ui_ready,
+            ipc::launch::launch_preview,
+            ipc::launch::launch,
+            ipc::launch::cancel_launch,
+            ipc::launch::scale_group,
+            ipc::launch::group_action,
+            ipc::launch::remove_launched,
         ])
         .setup(move |app| {
             let sink = Arc::new(ipc::events::EventSink::new(app.handle().clone()));

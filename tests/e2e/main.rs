@@ -22,6 +22,8 @@ use berth_tests::proxy::EngineProxy;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 
+mod launch;
+
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);
 /// The stated target for a change made outside Berth to show up (and go away).
@@ -96,9 +98,7 @@ async fn shows_existing_containers_and_images() -> Result<(), AppError> {
     let app = App::launch("shows_existing_containers_and_images", &[]).await?;
     app.check(async {
         wait_connected(&app).await?;
-        let t=Instant::now(); app.screenshot("x1").await?; eprintln!("shot1 {:?}", t.elapsed());
         show_run(&app, &run).await?;
-        let t=Instant::now(); app.screenshot("x2").await?; eprintln!("shot2 {:?}", t.elapsed());
         for (c, state) in expected {
             let row = app
                 .wait_for_css(&container_row_in(&c.name, state), SETTLE)
@@ -126,7 +126,6 @@ async fn shows_existing_containers_and_images() -> Result<(), AppError> {
         assert!(number_in(&app, "[data-testid=count-running]").await? >= 1);
 
         app.click("[data-testid=tab-images]", SETTLE).await?;
-        let t=Instant::now(); app.screenshot("x3").await?; eprintln!("shot3 {:?}", t.elapsed());
         for (id, tag) in [(&busybox_image, BUSYBOX_IMAGE), (&app_image, APP_IMAGE)] {
             let row = app
                 .wait_for_css(
@@ -154,7 +153,6 @@ async fn shows_existing_containers_and_images() -> Result<(), AppError> {
             css_str(&busybox_image)
         );
         app.click(&busybox_row, SETTLE).await?;
-        for _ in 0..5 { tokio::time::sleep(Duration::from_secs(1)).await; let t=Instant::now(); app.screenshot("x4").await?; eprintln!("shot4 {:?}", t.elapsed()); }
         for c in [&fresh, &done, &held] {
             app.wait_for_css(
                 &format!(
@@ -178,7 +176,7 @@ async fn shows_existing_containers_and_images() -> Result<(), AppError> {
         let app_row = format!("[data-testid=image-row][data-id={}]", css_str(&app_image));
         app.click(&app_row, SETTLE).await?;
         app.wait_for_css(&web_in_detail, SETTLE).await?;
-        let t=Instant::now(); app.screenshot("view-images").await?; eprintln!("shot5 {:?}", t.elapsed());
+        app.screenshot("view-images").await?;
         Ok(())
     })
     .await?;

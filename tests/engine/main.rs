@@ -7,6 +7,7 @@
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
 mod inventory;
+mod launch;
 mod permission;
 mod problems;
 mod watcher;

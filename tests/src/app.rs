@@ -1,9 +1,9 @@
 //! The built Berth app under WebDriver, for the end-to-end tests.
 //!
 //! [`App::launch`] starts `tauri-driver` (which starts Debian's `WebKitWebDriver`, which starts
-//! the app) in a process group of its own, opens a session on the real window, and waits until
-//! the UI has rendered something. Dropping the [`App`] kills the whole group, so a failed or
-//! panicking test never leaves a window, a driver or a WebKit process behind.
+//! the app), opens a session on the real window, and waits until the UI has rendered
+//! something. Dropping the [`App`] stops that whole process tree, so a failed or panicking test
+//! never leaves a window, a driver or a WebKit process behind.
 //!
 //! tauri-driver hands its own environment to the app, so per-test settings for the app (e.g.
 //! `DOCKER_HOST`) are set on the driver. Its output and the app's (stderr included) go to
@@ -11,7 +11,6 @@
 
 use std::future::Future;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::os::unix::process::CommandExt;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -23,6 +22,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use futures_util::FutureExt;
 
 use crate::docker_cli::CliError;
+use crate::procs;
 
 /// How often the waits look at the DOM. This is the test polling the window, not the app
 /// polling the engine (the app is event-driven).
@@ -160,55 +160,40 @@ fn free_port_pair() -> Result<u16, AppError> {
     Err(AppError::Setup("found no two free adjacent ports".into()))
 }
 
-/// A child process started in a new process group; drop kills the whole group (the driver,
-/// WebKitWebDriver, the app and WebKit's helper processes).
-pub struct ProcessGroup {
+/// A child process; drop stops it and everything it started (for tauri-driver: WebKitWebDriver,
+/// the app and WebKit's helper processes). It stays in the test's process group, so Ctrl-C in
+/// a terminal stops it along with the tests.
+pub struct ProcessTree {
     child: Child,
 }
 
-impl ProcessGroup {
-    /// Spawns `cmd` as the leader of a new process group.
+impl ProcessTree {
     pub fn spawn(cmd: &mut Command) -> std::io::Result<Self> {
-        let child = cmd.process_group(0).spawn()?;
-        Ok(Self { child })
+        Ok(Self {
+            child: cmd.spawn()?,
+        })
     }
 
     pub fn id(&self) -> u32 {
         self.child.id()
     }
 
-    /// Whether the leader has exited (and how).
+    /// Whether the process has exited (and how).
     pub fn try_wait(&mut self) -> Option<std::process::ExitStatus> {
         self.child.try_wait().ok().flatten()
     }
 
-    /// SIGTERM to the group, a short grace period, then SIGKILL to whatever is left.
+    /// SIGTERM to the whole tree, a short grace period, then SIGKILL to whatever is left.
     pub fn kill(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let signal = |sig: &str| {
-            // `kill` from procps, by group id: only the processes this group started.
-            Command::new("kill")
-                .args([sig, "--", &group])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if signal("-TERM") {
-            let deadline = Instant::now() + Duration::from_secs(2);
-            while Instant::now() < deadline && signal("-0") {
-                // Reap the leader so `kill -0` stops seeing it once it is gone.
-                let _ = self.child.try_wait();
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            signal("-KILL");
+        if self.try_wait().is_none() {
+            procs::kill_tree(self.child.id(), Duration::from_secs(2));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-impl Drop for ProcessGroup {
+impl Drop for ProcessTree {
     fn drop(&mut self) {
         self.kill();
     }
@@ -221,7 +206,7 @@ pub struct App {
     log: PathBuf,
     launched: Instant,
     // Dropped last: the session's HTTP client goes first, then the processes.
-    driver: ProcessGroup,
+    driver: ProcessTree,
 }
 
 impl App {
@@ -266,9 +251,20 @@ impl App {
             .await
         {
             app_handle.save_artifacts("no first render").await;
+            // A plain `cargo build/test -p berth` (e.g. another run sharing target/) leaves a
+            // dev build there, which loads the Vite dev server instead of the embedded UI.
+            let url = app_handle.client.current_url().await.ok();
+            let why = match url.as_ref().and_then(|u| u.host_str()) {
+                Some("localhost" | "127.0.0.1") => format!(
+                    "it is a dev build: it loads {} (the Vite dev server), not the embedded UI",
+                    url.as_ref().map(|u| u.as_str()).unwrap_or_default()
+                ),
+                _ => format!("{e}; page {url:?}"),
+            };
             return Err(AppError::Setup(format!(
-                "the window never rendered the UI ({e}). Is {} built with the UI embedded \
-                 (`--features custom-protocol` after `npm --prefix ui run build`)? Log: {}",
+                "the window never rendered the UI ({why}). Rebuild {} with the UI embedded: \
+                 `npm --prefix ui run build && cargo build -p berth --features custom-protocol`. \
+                 Log: {}",
                 app.display(),
                 app_handle.log.display()
             )));
@@ -330,9 +326,9 @@ impl App {
     /// Saves the window as PNG at `path`.
     pub async fn screenshot_to(&self, path: &Path) -> Result<(), AppError> {
         // WebKit takes the shot at the page's next repaint, and an idle Berth does not repaint
-        // by itself (no timers): without a nudge this waited from 0.1 s to minutes. An
-        // invisible one-frame style change schedules that repaint.
-        //NUDGE let _ = self.client.execute(REPAINT_NUDGE, vec![]).await;
+        // by itself (no timers): without a nudge this waited from 0.1 s to minutes. A
+        // 1-pixel, nearly transparent element shown for 200 ms schedules that repaint.
+        let _ = self.client.execute(REPAINT_NUDGE, vec![]).await;
         let png = self.client.screenshot().await.during("screenshot")?;
         std::fs::write(path, png).map_err(io(format!("writing {}", path.display())))
     }
@@ -470,7 +466,7 @@ impl App {
 }
 
 /// Starts tauri-driver on a free port pair and waits until it accepts connections.
-fn start_driver(log: &Path, env: &[(&str, Option<&str>)]) -> Result<(u16, ProcessGroup), AppError> {
+fn start_driver(log: &Path, env: &[(&str, Option<&str>)]) -> Result<(u16, ProcessTree), AppError> {
     let program = tauri_driver();
     let mut last_error = String::new();
     // Another process may grab the port between the check and the driver's bind: retry.
@@ -500,7 +496,7 @@ fn start_driver(log: &Path, env: &[(&str, Option<&str>)]) -> Result<(u16, Proces
                 None => cmd.env_remove(key),
             };
         }
-        let mut driver = ProcessGroup::spawn(&mut cmd).map_err(|e| {
+        let mut driver = ProcessTree::spawn(&mut cmd).map_err(|e| {
             AppError::Setup(format!(
                 "could not start {} ({e}); install it with `cargo install tauri-driver --locked` \
                  (scripts/setup.sh does), or set TAURI_DRIVER",

@@ -8,5 +8,7 @@ pub mod app;
 pub mod docker_cli;
 /// Test images, the per-run id, and the `TestRun` guard that cleans up.
 pub mod fixtures;
+/// Process trees from /proc: stopping an app with its WebKit processes, and their memory.
+pub mod procs;
 /// A unix-socket proxy to the engine that tests can stop and start ("engine down, then back").
 pub mod proxy;

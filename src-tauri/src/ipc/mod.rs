@@ -3,3 +3,4 @@
 pub mod commands;
 pub mod error;
 pub mod events;
+pub mod launch;

@@ -4,6 +4,7 @@ pub mod container;
 pub mod engine_info;
 pub mod image;
 pub mod inventory;
+pub mod launch;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};
 pub use engine_info::{EngineInfo, EngineProblem, EngineProblemKind, EngineStatus};

@@ -34,7 +34,7 @@ impl Engine {
     }
 }
 
-fn container_from_api(c: ApiContainer) -> Option<ContainerSummary> {
+pub(super) fn container_from_api(c: ApiContainer) -> Option<ContainerSummary> {
     // A container without an ID cannot be acted on or keyed in the UI; engines always send it.
     let id = c.id?;
     let name = c

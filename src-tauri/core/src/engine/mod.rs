@@ -2,12 +2,14 @@
 //! sees domain types and [`EngineError`].
 
 mod client;
+mod create;
 mod endpoint;
 mod error;
 mod events;
 mod list;
 
 pub use client::Engine;
+pub use create::create_body;
 pub use endpoint::{resolve_endpoint, Endpoint, EndpointSource, Transport};
 pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};

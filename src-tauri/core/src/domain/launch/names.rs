@@ -1,0 +1,198 @@
+//! Replica names: a pattern with one `{n}` placeholder (default `<image-name>-{n}`),
+//! numbered after the highest existing match and never equal to any existing name.
+
+use std::collections::HashSet;
+
+/// The placeholder replaced by the replica number.
+pub const PLACEHOLDER: &str = "{n}";
+
+/// `app` for `registry:5000/team/app:1.2` or `app@sha256:...`: the last path segment of the
+/// repository, reduced to the characters a container name may hold.
+pub fn image_base_name(image: &str) -> String {
+    let without_digest = image.split('@').next().unwrap_or(image);
+    let last = without_digest.rsplit('/').next().unwrap_or(without_digest);
+    let repo = last.split(':').next().unwrap_or(last);
+    let cleaned: String = repo
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "_.-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_start_matches(|c: char| !c.is_ascii_alphanumeric());
+    if cleaned.is_empty() {
+        "replica".to_string()
+    } else {
+        cleaned.to_string()
+    }
+}
+
+/// The default pattern for an image: `app-{n}`.
+pub fn default_pattern(image: &str) -> String {
+    format!("{}-{PLACEHOLDER}", image_base_name(image))
+}
+
+/// Checks a pattern (empty means the default) and returns it with exactly one `{n}` (one is
+/// appended as `-{n}` when missing).
+pub fn normalize_pattern(pattern: &str, image: &str) -> Result<String, String> {
+    let pattern = pattern.trim();
+    if pattern.is_empty() {
+        return Ok(default_pattern(image));
+    }
+    let pattern = match pattern.matches(PLACEHOLDER).count() {
+        0 => format!("{pattern}-{PLACEHOLDER}"),
+        1 => pattern.to_string(),
+        _ => return Err("use {n} only once".into()),
+    };
+    let sample = render(&pattern, 1);
+    if sample.contains(['{', '}']) {
+        return Err("the only placeholder is {n}".into());
+    }
+    if !is_valid_name(&sample) {
+        return Err(format!(
+            "{sample} is not a valid container name: start with a letter or digit, then letters, \
+             digits, '_', '.' or '-'"
+        ));
+    }
+    if sample.len() > 200 {
+        return Err("the name is too long".into());
+    }
+    Ok(pattern)
+}
+
+/// The engine's rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && name.len() >= 2
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+pub fn render(pattern: &str, n: u32) -> String {
+    pattern.replacen(PLACEHOLDER, &n.to_string(), 1)
+}
+
+/// The number `name` has under `pattern`, if it is one of its names.
+pub fn number_of(pattern: &str, name: &str) -> Option<u32> {
+    let (prefix, suffix) = pattern.split_once(PLACEHOLDER)?;
+    let digits = name.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || digits.starts_with('0') {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// `count` (number, name) pairs: numbering starts after both `after` (the group's highest
+/// replica) and the highest existing name of this pattern, and skips any name in `existing`.
+pub fn plan_names(
+    pattern: &str,
+    count: u32,
+    existing: &HashSet<String>,
+    after: u32,
+) -> Result<Vec<(u32, String)>, String> {
+    let highest = existing
+        .iter()
+        .filter_map(|name| number_of(pattern, name))
+        .chain([after])
+        .max()
+        .unwrap_or(after);
+    let mut out = Vec::new();
+    let mut n = highest;
+    while out.len() < count as usize {
+        n = n
+            .checked_add(1)
+            .ok_or_else(|| "replica numbers ran out".to_string())?;
+        let name = render(pattern, n);
+        if !existing.contains(&name) {
+            out.push((n, name));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn base_names_come_from_the_repository() {
+        assert_eq!(image_base_name("berth-test/app:latest"), "app");
+        assert_eq!(image_base_name("localhost:5000/team/web-ui:1.2"), "web-ui");
+        assert_eq!(image_base_name("nginx@sha256:abc"), "nginx");
+        assert_eq!(image_base_name("sha256:0123abcd"), "sha256");
+        assert_eq!(image_base_name("_x"), "x");
+        assert_eq!(default_pattern("busybox"), "busybox-{n}");
+    }
+
+    #[test]
+    fn patterns_are_checked() {
+        assert_eq!(normalize_pattern("", "app:1").unwrap(), "app-{n}");
+        assert_eq!(normalize_pattern("web", "app").unwrap(), "web-{n}");
+        assert_eq!(normalize_pattern("w{n}x", "app").unwrap(), "w{n}x");
+        assert!(normalize_pattern("{n}-{n}", "app")
+            .unwrap_err()
+            .contains("once"));
+        assert!(normalize_pattern("a{x}", "app")
+            .unwrap_err()
+            .contains("placeholder"));
+        assert!(normalize_pattern("-bad", "app")
+            .unwrap_err()
+            .contains("not a valid"));
+        assert!(normalize_pattern("sp ace", "app")
+            .unwrap_err()
+            .contains("not a valid"));
+    }
+
+    #[test]
+    fn numbering_continues_and_never_collides() {
+        let existing: HashSet<String> = ["app-1", "app-2", "app-5", "app-7x", "app-07", "app-6"]
+            .map(String::from)
+            .into();
+        let names = plan_names("app-{n}", 3, &existing, 0).unwrap();
+        assert_eq!(
+            names,
+            [
+                (7, "app-7".into()),
+                (8, "app-8".into()),
+                (9, "app-9".into())
+            ]
+        );
+        // A name taken by something else is skipped.
+        let existing: HashSet<String> = ["web-2".to_string()].into();
+        let names = plan_names("web-{n}", 2, &existing, 0).unwrap();
+        assert_eq!(names, [(3, "web-3".into()), (4, "web-4".into())]);
+        let names = plan_names("web-{n}", 1, &HashSet::new(), 10).unwrap();
+        assert_eq!(names, [(11, "web-11".into())]);
+    }
+
+    proptest! {
+        #[test]
+        fn planned_names_are_new_distinct_and_match(
+            existing in proptest::collection::hash_set("app-[0-9]{1,2}|other", 0..30),
+            count in 1u32..50, after in 0u32..20,
+        ) {
+            let names = plan_names("app-{n}", count, &existing, after).unwrap();
+            prop_assert_eq!(names.len(), count as usize);
+            let mut seen = HashSet::new();
+            for (n, name) in &names {
+                prop_assert!(!existing.contains(name));
+                prop_assert!(seen.insert(name.clone()));
+                prop_assert_eq!(number_of("app-{n}", name), Some(*n));
+                prop_assert!(*n > after);
+                prop_assert!(is_valid_name(name));
+            }
+        }
+
+        #[test]
+        fn normalize_never_panics_and_yields_valid_names(p in any::<String>(), image in "[a-z/:]{0,12}") {
+            if let Ok(pattern) = normalize_pattern(&p, &image) {
+                prop_assert_eq!(pattern.matches(PLACEHOLDER).count(), 1);
+                prop_assert!(is_valid_name(&render(&pattern, 42)));
+            }
+        }
+    }
+}

@@ -1,0 +1,627 @@
+//! The launch dialog's form (`LaunchRequest`, raw text as typed) and its validated form
+//! (`LaunchSpec`, what a replica is made of). Validation reports every problem, per field.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::env::{parse_env, parse_pairs};
+use super::names::normalize_pattern;
+use super::ports::{parse_ports, PortSpec};
+use super::shell;
+use super::{LABEL_GROUP, LABEL_LAUNCH, LABEL_REPLICA};
+
+/// Most replicas one launch may ask for. A desktop engine at ~0.2 s per container would
+/// take minutes beyond this, and a typo (5000 for 50) should not start that.
+pub const MAX_REPLICAS: u32 = 500;
+/// The engine refuses memory limits under 6 MiB.
+pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
+
+/// The launch form as typed. Every field is text so that what the user typed, however
+/// wrong, reaches the validator and gets a message under the right field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LaunchRequest {
+    pub image: String,
+    pub replicas: String,
+    /// Empty: `<image-name>-{n}`.
+    pub name_pattern: String,
+    /// Empty: the image's own command. Split like a shell would, without expansions.
+    pub command: String,
+    /// `KEY=VALUE` lines (an env file's content).
+    pub env: String,
+    /// `[IP:][HOST_PORT:]CONTAINER_PORT[/PROTO]`, one per line or comma-separated.
+    pub ports: String,
+    /// `SOURCE:TARGET[:ro]` per line: SOURCE an absolute host path (bind mount), a volume
+    /// name (shared by all replicas) or a name with `{n}` (one volume per replica).
+    pub volumes: String,
+    /// `key=value` lines.
+    pub labels: String,
+    /// `no` (or empty), `on-failure`, `on-failure:N`, `always`, `unless-stopped`.
+    pub restart: String,
+    /// e.g. `512m`, `1g`, or bytes; empty for no limit.
+    pub memory: String,
+    /// e.g. `0.5`; empty for no limit.
+    pub cpus: String,
+    /// Empty: the engine's default bridge.
+    pub network: String,
+    pub auto_remove: bool,
+}
+
+/// The form field a problem belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum LaunchField {
+    Image,
+    Replicas,
+    NamePattern,
+    Command,
+    Env,
+    Ports,
+    Volumes,
+    Labels,
+    Restart,
+    Memory,
+    Cpus,
+    Network,
+    AutoRemove,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    pub field: LaunchField,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: LaunchField, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "name", rename_all = "kebab-case")]
+#[ts(export)]
+pub enum RestartPolicy {
+    No,
+    OnFailure { max_retries: Option<u32> },
+    Always,
+    UnlessStopped,
+}
+
+impl RestartPolicy {
+    /// As `docker run --restart` takes it.
+    pub fn to_cli(self) -> String {
+        match self {
+            Self::No => "no".into(),
+            Self::OnFailure { max_retries: None } => "on-failure".into(),
+            Self::OnFailure {
+                max_retries: Some(n),
+            } => format!("on-failure:{n}"),
+            Self::Always => "always".into(),
+            Self::UnlessStopped => "unless-stopped".into(),
+        }
+    }
+}
+
+/// Where a mount's data comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", content = "source", rename_all = "snake_case")]
+#[ts(export)]
+pub enum VolumeSource {
+    /// A host path.
+    Bind(String),
+    /// One named volume all replicas share.
+    Shared(String),
+    /// A volume name with `{n}`: each replica gets its own.
+    PerReplica(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct VolumeSpec {
+    pub source: VolumeSource,
+    pub target: String,
+    pub read_only: bool,
+}
+
+/// What every replica of a launch is made of; stored as JSON in each replica's
+/// `berth.launch` label, so a group can be scaled after an app restart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LaunchSpec {
+    pub image: String,
+    /// Contains `{n}` exactly once.
+    pub name_pattern: String,
+    /// `None`: the image's default command.
+    pub command: Option<Vec<String>>,
+    /// `KEY=VALUE`.
+    pub env: Vec<String>,
+    pub ports: Vec<PortSpec>,
+    pub volumes: Vec<VolumeSpec>,
+    pub labels: BTreeMap<String, String>,
+    pub restart: RestartPolicy,
+    /// Bytes.
+    #[ts(type = "number | null")]
+    pub memory: Option<u64>,
+    /// Billionths of a CPU.
+    #[ts(type = "number | null")]
+    pub nano_cpus: Option<u64>,
+    pub network: Option<String>,
+    pub auto_remove: bool,
+}
+
+/// Validates the whole form: the replica count and the spec, or every problem found.
+pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut err = |field, message: String| errors.push(FieldError::new(field, message));
+
+    let image = req.image.trim().to_string();
+    if image.is_empty() {
+        err(LaunchField::Image, "choose an image".into());
+    } else if image.chars().any(char::is_whitespace) {
+        err(
+            LaunchField::Image,
+            format!("{image:?} is not an image reference"),
+        );
+    }
+    let replicas = parse_replicas(&req.replicas)
+        .map_err(|m| err(LaunchField::Replicas, m))
+        .ok();
+    let name_pattern = normalize_pattern(&req.name_pattern, &image)
+        .map_err(|m| err(LaunchField::NamePattern, m))
+        .ok();
+    let command = match shell::split(&req.command) {
+        Ok(words) if words.is_empty() => Some(None),
+        Ok(words) => Some(Some(words)),
+        Err(e) => {
+            err(LaunchField::Command, e.to_string());
+            None
+        }
+    };
+    let env = parse_env(&req.env)
+        .map_err(|es| {
+            for e in es {
+                err(LaunchField::Env, e.message)
+            }
+        })
+        .ok();
+    let ports = parse_ports(&req.ports)
+        .map_err(|es| {
+            for e in es {
+                err(LaunchField::Ports, e)
+            }
+        })
+        .ok();
+    let volumes = parse_volumes(&req.volumes)
+        .map_err(|es| {
+            for e in es {
+                err(LaunchField::Volumes, e)
+            }
+        })
+        .ok();
+    let labels = parse_labels(&req.labels)
+        .map_err(|es| {
+            for e in es {
+                err(LaunchField::Labels, e)
+            }
+        })
+        .ok();
+    let restart = parse_restart(&req.restart)
+        .map_err(|m| err(LaunchField::Restart, m))
+        .ok();
+    let memory = parse_memory(&req.memory)
+        .map_err(|m| err(LaunchField::Memory, m))
+        .ok();
+    let nano_cpus = parse_cpus(&req.cpus)
+        .map_err(|m| err(LaunchField::Cpus, m))
+        .ok();
+    let network = req.network.trim();
+    if network.chars().any(char::is_whitespace) {
+        err(LaunchField::Network, "a network name has no spaces".into());
+    }
+    if req.auto_remove && !matches!(restart, None | Some(RestartPolicy::No)) {
+        err(
+            LaunchField::AutoRemove,
+            "auto-remove and a restart policy exclude each other (the engine refuses both)".into(),
+        );
+    }
+    match (
+        replicas,
+        name_pattern,
+        command,
+        env,
+        ports,
+        volumes,
+        labels,
+        restart,
+        memory,
+        nano_cpus,
+    ) {
+        (
+            Some(replicas),
+            Some(name_pattern),
+            Some(command),
+            Some(env),
+            Some(ports),
+            Some(volumes),
+            Some(labels),
+            Some(restart),
+            Some(memory),
+            Some(nano_cpus),
+        ) if errors.is_empty() => Ok((
+            replicas,
+            LaunchSpec {
+                image,
+                name_pattern,
+                command,
+                env,
+                ports,
+                volumes,
+                labels,
+                restart,
+                memory,
+                nano_cpus,
+                network: (!network.is_empty()).then(|| network.to_string()),
+                auto_remove: req.auto_remove,
+            },
+        )),
+        _ => Err(errors),
+    }
+}
+
+pub fn parse_replicas(text: &str) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("how many replicas? (1 to 500)".into());
+    }
+    let digits = text.strip_prefix('+').unwrap_or(text);
+    if let Some(rest) = text.strip_prefix('-') {
+        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
+            return Err("at least 1 replica".into());
+        }
+    }
+    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.is_empty() {
+        return Err(format!("{text:?} is not a whole number"));
+    }
+    match digits.parse::<u64>() {
+        Ok(0) => Err("at least 1 replica".into()),
+        Ok(n) if n <= u64::from(MAX_REPLICAS) => Ok(n as u32),
+        _ => Err(format!(
+            "at most {MAX_REPLICAS} replicas at once: more would take minutes and could \
+             overwhelm the engine; launch in steps, or scale the group up later"
+        )),
+    }
+}
+
+fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, Vec<String>> {
+    let pairs = parse_pairs(text, "label")
+        .map_err(|es| es.into_iter().map(|e| e.message).collect::<Vec<_>>())?;
+    let mut errors = Vec::new();
+    let mut labels = BTreeMap::new();
+    for (k, v) in pairs {
+        if [LABEL_GROUP, LABEL_REPLICA, LABEL_LAUNCH].contains(&k.as_str()) {
+            errors.push(format!("{k} is set by Berth itself"));
+        } else {
+            labels.insert(k, v);
+        }
+    }
+    if errors.is_empty() {
+        Ok(labels)
+    } else {
+        Err(errors)
+    }
+}
+
+pub fn parse_restart(text: &str) -> Result<RestartPolicy, String> {
+    let t = text.trim();
+    Ok(match t {
+        "" | "no" => RestartPolicy::No,
+        "always" => RestartPolicy::Always,
+        "unless-stopped" => RestartPolicy::UnlessStopped,
+        "on-failure" => RestartPolicy::OnFailure { max_retries: None },
+        _ => match t.strip_prefix("on-failure:") {
+            Some(n) => match n.parse::<u32>() {
+                Ok(n) => RestartPolicy::OnFailure {
+                    max_retries: Some(n),
+                },
+                Err(_) => {
+                    return Err(format!(
+                        "on-failure:{n}: the retry count must be a whole number"
+                    ))
+                }
+            },
+            None => {
+                return Err(format!(
+                    "{t:?}: use no, on-failure, on-failure:N, always or unless-stopped"
+                ))
+            }
+        },
+    })
+}
+
+/// Like the docker CLI: a number with an optional unit (b, k, m, g, t; `kb`/`kib` too).
+pub fn parse_memory(text: &str) -> Result<Option<u64>, String> {
+    let t = text.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let unit = unit.trim();
+    let multiplier: u64 = match unit.trim_end_matches("ib").trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "{text:?}: use a number with b, k, m or g, e.g. 512m"
+            ))
+        }
+    };
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?}: use a number with b, k, m or g, e.g. 512m"))?;
+    let bytes = value * multiplier as f64;
+    if !bytes.is_finite() || bytes > 1e18 {
+        return Err(format!("{text:?} is too large"));
+    }
+    let bytes = bytes as u64;
+    if bytes < MIN_MEMORY {
+        return Err("the engine needs at least 6m".into());
+    }
+    Ok(Some(bytes))
+}
+
+/// A decimal number of CPUs, in billionths, as `docker run --cpus` computes it.
+pub fn parse_cpus(text: &str) -> Result<Option<u64>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || format!("{t:?}: use a number of CPUs, e.g. 0.5 or 2");
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    if (whole.is_empty() && frac.is_empty())
+        || !whole.chars().all(|c| c.is_ascii_digit())
+        || !frac.chars().all(|c| c.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    if frac.len() > 9 {
+        return Err(format!("{t:?}: at most 9 decimals"));
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| bad())?
+    };
+    let frac_nanos: u64 = format!("{frac:0<9}").parse().map_err(|_| bad())?;
+    let nanos = whole
+        .checked_mul(1_000_000_000)
+        .and_then(|w| w.checked_add(frac_nanos))
+        .filter(|&n| n <= 1 << 40)
+        .ok_or_else(|| format!("{t:?} is too large"))?;
+    if nanos == 0 {
+        return Err("more than 0 CPUs, or leave it empty for no limit".into());
+    }
+    Ok(Some(nanos))
+}
+
+/// `1.5` for 1_500_000_000.
+pub fn format_cpus(nanos: u64) -> String {
+    let whole = nanos / 1_000_000_000;
+    let frac = nanos % 1_000_000_000;
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", format!("{frac:09}").trim_end_matches('0'))
+    }
+}
+
+fn is_volume_name(s: &str) -> bool {
+    super::names::is_valid_name(s) || (s.len() == 1 && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+pub fn parse_volumes(text: &str) -> Result<Vec<VolumeSpec>, Vec<String>> {
+    let mut specs = Vec::new();
+    let mut errors = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let parts: Vec<&str> = line.split(':').collect();
+        let (source, target, mode) = match parts.as_slice() {
+            [s, t] => (*s, *t, None),
+            [s, t, m] => (*s, *t, Some(*m)),
+            _ => {
+                errors.push(format!("{line}: use SOURCE:TARGET or SOURCE:TARGET:ro"));
+                continue;
+            }
+        };
+        let read_only = match mode {
+            None | Some("rw") => false,
+            Some("ro") => true,
+            Some(m) => {
+                errors.push(format!("{line}: the mode {m:?} is not ro or rw"));
+                continue;
+            }
+        };
+        if !target.starts_with('/') {
+            errors.push(format!(
+                "{line}: the target {target:?} must be an absolute path in the container"
+            ));
+            continue;
+        }
+        let source = if source.starts_with('/') {
+            VolumeSource::Bind(source.to_string())
+        } else if source.contains(super::names::PLACEHOLDER) {
+            let sample = super::names::render(source, 1);
+            if source.matches(super::names::PLACEHOLDER).count() != 1 || !is_volume_name(&sample) {
+                errors.push(format!(
+                    "{line}: {source:?} is not a valid volume name pattern"
+                ));
+                continue;
+            }
+            VolumeSource::PerReplica(source.to_string())
+        } else if is_volume_name(source) {
+            VolumeSource::Shared(source.to_string())
+        } else {
+            errors.push(format!(
+                "{line}: {source:?} is neither an absolute host path nor a volume name"
+            ));
+            continue;
+        };
+        specs.push(VolumeSpec {
+            source,
+            target: target.to_string(),
+            read_only,
+        });
+    }
+    if errors.is_empty() {
+        Ok(specs)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> LaunchRequest {
+        LaunchRequest {
+            image: "berth-test/app:latest".into(),
+            replicas: "3".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_minimal_form_is_valid_with_defaults() {
+        let (n, spec) = validate(&request()).unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(spec.name_pattern, "app-{n}");
+        assert_eq!(spec.command, None);
+        assert_eq!(spec.restart, RestartPolicy::No);
+        assert_eq!(spec.network, None);
+    }
+
+    #[test]
+    fn replica_counts_are_checked_with_reasons() {
+        assert_eq!(parse_replicas(" 12 "), Ok(12));
+        assert_eq!(parse_replicas("500"), Ok(500));
+        assert!(parse_replicas("0").unwrap_err().contains("at least 1"));
+        assert!(parse_replicas("-3").unwrap_err().contains("at least 1"));
+        assert!(parse_replicas("abc")
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_replicas("2.5")
+            .unwrap_err()
+            .contains("not a whole number"));
+        assert!(parse_replicas("501").unwrap_err().contains("at most 500"));
+        assert!(parse_replicas("99999999999999999999999")
+            .unwrap_err()
+            .contains("at most 500"));
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let req = LaunchRequest {
+            image: String::new(),
+            replicas: "0".into(),
+            name_pattern: "-x".into(),
+            command: "sh -c 'oops".into(),
+            env: "NOPE".into(),
+            ports: "99999:80".into(),
+            volumes: "data".into(),
+            labels: "berth.group=x".into(),
+            restart: "sometimes".into(),
+            memory: "lots".into(),
+            cpus: "-1".into(),
+            network: "a b".into(),
+            auto_remove: false,
+        };
+        let errors = validate(&req).unwrap_err();
+        let fields: std::collections::HashSet<LaunchField> =
+            errors.iter().map(|e| e.field).collect();
+        use LaunchField::*;
+        for f in [
+            Image,
+            Replicas,
+            NamePattern,
+            Command,
+            Env,
+            Ports,
+            Volumes,
+            Labels,
+            Restart,
+            Memory,
+            Cpus,
+            Network,
+        ] {
+            assert!(fields.contains(&f), "{f:?} missing from {errors:?}");
+        }
+    }
+
+    #[test]
+    fn auto_remove_excludes_restart() {
+        let req = LaunchRequest {
+            restart: "always".into(),
+            auto_remove: true,
+            ..request()
+        };
+        let errors = validate(&req).unwrap_err();
+        assert_eq!(errors[0].field, LaunchField::AutoRemove);
+    }
+
+    #[test]
+    fn restart_memory_and_cpus_parse_like_the_cli() {
+        assert_eq!(
+            parse_restart("on-failure:3"),
+            Ok(RestartPolicy::OnFailure {
+                max_retries: Some(3)
+            })
+        );
+        assert_eq!(
+            parse_restart("unless-stopped").unwrap().to_cli(),
+            "unless-stopped"
+        );
+        assert!(parse_restart("on-failure:x").is_err());
+        assert_eq!(parse_memory("512m"), Ok(Some(512 << 20)));
+        assert_eq!(parse_memory("1g"), Ok(Some(1 << 30)));
+        assert_eq!(parse_memory("1.5GB"), Ok(Some(3 << 29)));
+        assert_eq!(parse_memory(""), Ok(None));
+        assert!(parse_memory("1k").unwrap_err().contains("6m"));
+        assert!(parse_memory("12q").is_err());
+        assert_eq!(parse_cpus("1.5"), Ok(Some(1_500_000_000)));
+        assert_eq!(parse_cpus(".25"), Ok(Some(250_000_000)));
+        assert!(parse_cpus("0").is_err());
+        assert!(parse_cpus("-1").is_err());
+        assert!(parse_cpus("1.0000000001").is_err());
+        assert_eq!(format_cpus(1_500_000_000), "1.5");
+        assert_eq!(format_cpus(2_000_000_000), "2");
+        assert_eq!(format_cpus(250_000_000), "0.25");
+    }
+
+    #[test]
+    fn volumes_are_bind_shared_or_per_replica() {
+        let v = parse_volumes("/srv/www:/usr/share:ro\ncache:/cache\n{n}-data:/data").unwrap();
+        assert_eq!(v[0].source, VolumeSource::Bind("/srv/www".into()));
+        assert!(v[0].read_only);
+        assert_eq!(v[1].source, VolumeSource::Shared("cache".into()));
+        assert_eq!(v[2].source, VolumeSource::PerReplica("{n}-data".into()));
+        assert_eq!(
+            parse_volumes("x:rel\na:/b:zz\n/a\n-x:/y")
+                .unwrap_err()
+                .len(),
+            4
+        );
+    }
+}

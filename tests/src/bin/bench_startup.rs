@@ -1,0 +1,452 @@
+//! Startup and memory benchmark of the built app (a benchmark, not a test: it prints figures
+//! against the targets and does not fail on them).
+//!
+//! With N labelled running containers on the engine (default 50), it launches the app R times
+//! (default 5) on the current display and measures, for each launch, the wall time from spawn
+//! to the app's `berth-startup:` line (printed once the first real screen has painted and the
+//! window is shown), next to the app's own `first-paint-ms`. After the last launch it leaves
+//! the app idle a few seconds and sums the PSS of the app and every process it started
+//! (WebKit's web and network processes). `docker ps -a` is timed on the same engine for
+//! reference. Everything it creates is removed at the end, on error and on Ctrl-C.
+//!
+//! ```sh
+//! cargo build --release -p berth --features custom-protocol
+//! cargo run -p berth-tests --bin bench_startup -- --app target/release/berth
+//! ```
+//! (`scripts/bench.sh` does all of it, under a virtual display when there is none.)
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::procs;
+
+/// The targets this benchmark reports against.
+const STARTUP_TARGET: Duration = Duration::from_secs(1);
+const PSS_TARGET_MIB: f64 = 150.0;
+/// How long one launch may take before the benchmark gives up on it.
+const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the Ctrl-C handler must undo: the app being measured and this run's containers.
+static APP_PID: Mutex<Option<u32>> = Mutex::new(None);
+static RUN_FILTER: Mutex<Option<String>> = Mutex::new(None);
+
+struct Options {
+    app: PathBuf,
+    containers: usize,
+    runs: usize,
+    idle: Duration,
+}
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: bench_startup [--app PATH] [--containers N] [--runs N] [--idle SECONDS]\n\
+         --app defaults to $BERTH_BENCH_APP, else target/release/berth (build it with\n\
+         `cargo build --release -p berth --features custom-protocol`)"
+    );
+    std::process::exit(2)
+}
+
+fn parse_options() -> Options {
+    let default_app = std::env::var_os("BERTH_BENCH_APP")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| berth_tests::app::target_dir().join("release/berth"));
+    let mut options = Options {
+        app: default_app,
+        containers: 50,
+        runs: 5,
+        idle: Duration::from_secs(5),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage());
+        match arg.as_str() {
+            "--app" => options.app = PathBuf::from(value()),
+            "--containers" => options.containers = value().parse().unwrap_or_else(|_| usage()),
+            "--runs" => options.runs = value().parse().unwrap_or_else(|_| usage()),
+            "--idle" => {
+                options.idle = Duration::from_secs_f64(value().parse().unwrap_or_else(|_| usage()))
+            }
+            _ => usage(),
+        }
+    }
+    if options.runs == 0 {
+        usage();
+    }
+    options
+}
+
+fn main() {
+    let options = parse_options();
+    // Signals are handled on a runtime of their own while the main thread does blocking work.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => fail(&format!("cannot start the signal handler: {e}")),
+    };
+    std::thread::spawn(move || runtime.block_on(clean_up_on_signal()));
+
+    if let Err(e) = run(&options) {
+        fail(&e);
+    }
+}
+
+fn fail(message: &str) -> ! {
+    eprintln!("bench_startup: {message}");
+    std::process::exit(1)
+}
+
+/// On Ctrl-C or SIGTERM: stop the app, remove the containers, exit 130.
+async fn clean_up_on_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        eprintln!("bench_startup: cannot watch for Ctrl-C; clean up by hand if interrupted");
+        return;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+    eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
+    if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
+        procs::kill_tree(pid, Duration::from_secs(1));
+    }
+    let filter = RUN_FILTER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(filter) = filter {
+        if let Ok(ids) = docker(["ps", "-aq", "--filter", &filter]) {
+            let ids: Vec<&str> = ids.lines().collect();
+            if !ids.is_empty() {
+                let mut args = vec!["rm", "-f", "-v"];
+                args.extend(ids);
+                let _ = docker(&args);
+            }
+        }
+    }
+    std::process::exit(130);
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    if std::env::var("DISPLAY").map_or(true, |d| d.is_empty()) {
+        return Err(
+            "DISPLAY is not set: run it under a display, e.g. scripts/bench.sh, or \
+             `dbus-run-session -- xvfb-run -a -s \"-screen 0 1280x800x24\" ...`"
+                .into(),
+        );
+    }
+    let app = std::fs::canonicalize(&options.app).map_err(|e| {
+        format!(
+            "the app {} is missing ({e}); build it with \
+             `npm --prefix ui run build && cargo build --release -p berth --features custom-protocol`",
+            options.app.display()
+        )
+    })?;
+
+    let images = ensure_test_images().map_err(|e| e.to_string())?;
+    let bench = TestRun::new("bench");
+    *RUN_FILTER.lock().unwrap_or_else(PoisonError::into_inner) = Some(bench.filter());
+    println!("app:        {}", app.display());
+    println!(
+        "engine:     {}",
+        docker([
+            "version",
+            "--format",
+            "Docker {{.Server.Version}} (API {{.Server.APIVersion}})"
+        ])
+        .map_err(|e| e.to_string())?
+    );
+    let t = Instant::now();
+    create_containers(&bench, options.containers)?;
+    let total = docker(["ps", "-aq"])
+        .map_err(|e| e.to_string())?
+        .lines()
+        .count();
+    println!(
+        "containers: {} running created for the benchmark in {:.1} s ({} on the engine in all), image {}",
+        options.containers,
+        t.elapsed().as_secs_f64(),
+        total,
+        &images.busybox[..19.min(images.busybox.len())]
+    );
+
+    // Reference: the CLI listing every container, on the same engine.
+    let mut cli = Vec::new();
+    for _ in 0..options.runs {
+        let t = Instant::now();
+        docker(["ps", "-a"]).map_err(|e| e.to_string())?;
+        cli.push(t.elapsed());
+    }
+    let cli_median = median(&cli);
+
+    println!();
+    println!("startup: spawn -> `berth-startup:` line (window shown with the first real screen)");
+    let mut walls = Vec::new();
+    let mut paints = Vec::new();
+    let mut memory = Vec::new();
+    for i in 1..=options.runs {
+        let last = i == options.runs;
+        let mut launch = Launch::start(&app)?;
+        let outcome = launch.wait_for_startup_line();
+        let (wall, line) = match outcome {
+            Ok(v) => v,
+            Err(e) => return Err(format!("run {i}: {e}\n{}", launch.stderr_tail())),
+        };
+        let fields = StartupLine::parse(&line).ok_or_else(|| format!("cannot read {line:?}"))?;
+        println!(
+            "  run {i}: {:>5} ms wall, app first-paint {:>5} ms, painted={} containers={}",
+            wall.as_millis(),
+            fields.first_paint_ms,
+            fields.painted,
+            fields.containers
+        );
+        if fields.painted != "Inventory" {
+            return Err(format!(
+                "run {i}: the app painted {} instead of the lists:\n{}",
+                fields.painted,
+                launch.stderr_tail()
+            ));
+        }
+        walls.push(wall);
+        paints.push(Duration::from_millis(fields.first_paint_ms));
+        if last {
+            std::thread::sleep(options.idle);
+            memory = launch.memory();
+        }
+        launch.stop();
+    }
+
+    let wall_median = median(&walls);
+    let paint_median = median(&paints);
+    println!(
+        "  median:  {:>5} ms wall, app first-paint {:>5} ms   target <= {} ms: {}",
+        wall_median.as_millis(),
+        paint_median.as_millis(),
+        STARTUP_TARGET.as_millis(),
+        verdict(wall_median <= STARTUP_TARGET)
+    );
+
+    println!();
+    println!(
+        "memory after {:.0} s idle with the lists shown (PSS, /proc/<pid>/smaps_rollup):",
+        options.idle.as_secs_f64()
+    );
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "  {:<18} {:>7} {:>11} {:>11} {:>11} {:>11}",
+        "process", "pid", "PSS", "heap/anon", "files", "shmem"
+    );
+    let mut total = procs::Memory::default();
+    for (pid, name, m) in &memory {
+        println!(
+            "  {name:<18} {pid:>7} {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB",
+            mib(m.pss),
+            mib(m.pss_anon),
+            mib(m.pss_file),
+            mib(m.pss_shmem)
+        );
+        total.pss += m.pss;
+        total.pss_anon += m.pss_anon;
+        total.pss_file += m.pss_file;
+        total.pss_shmem += m.pss_shmem;
+    }
+    let total_mib = mib(total.pss);
+    println!(
+        "  {:<18} {:>7} {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB   target <= {PSS_TARGET_MIB:.0} MB: {}",
+        format!("total ({} proc.)", memory.len()),
+        "",
+        total_mib,
+        mib(total.pss_anon),
+        mib(total.pss_file),
+        mib(total.pss_shmem),
+        verdict(total_mib <= PSS_TARGET_MIB)
+    );
+
+    println!();
+    println!(
+        "reference: `docker ps -a` (CLI) median {} ms over {} runs; Berth's startup is {:.1}x that",
+        cli_median.as_millis(),
+        cli.len(),
+        wall_median.as_secs_f64() / cli_median.as_secs_f64().max(1e-6)
+    );
+
+    println!();
+    print!("cleaning up... ");
+    bench.cleanup().map_err(|e| e.to_string())?;
+    println!("done");
+    Ok(())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "within target"
+    } else {
+        "OVER TARGET"
+    }
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    match sorted.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
+    }
+}
+
+/// `docker run -d` with 8 at a time (the engine, not the CLI, is the limit here).
+fn create_containers(run: &TestRun, count: usize) -> Result<(), String> {
+    let next = AtomicUsize::new(0);
+    let failure = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                if let Err(e) = run.run(&format!("c{i:03}"), &[], BUSYBOX_IMAGE, &["sleep", "3600"])
+                {
+                    *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.to_string());
+                    next.store(count, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(e) => Err(format!("creating the benchmark's containers: {e}")),
+        None => Ok(()),
+    }
+}
+
+/// One launch of the app, stopped (with its WebKit processes) on drop.
+struct Launch {
+    child: Child,
+    started: Instant,
+    lines: mpsc::Receiver<(Instant, String)>,
+    stderr: Vec<String>,
+}
+
+impl Launch {
+    fn start(app: &std::path::Path) -> Result<Self, String> {
+        let mut cmd = Command::new(app);
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+        if std::env::var("LANG").map_or(true, |l| l.is_empty() || l == "C" || l == "POSIX") {
+            cmd.env("LANG", "en_US.UTF-8");
+        }
+        let started = Instant::now();
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
+        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = Some(child.id());
+        let (tx, lines) = mpsc::channel();
+        if let Some(stderr) = child.stderr.take() {
+            // Keeps draining the pipe for the app's whole life, so it never blocks on stderr.
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    if tx.send((Instant::now(), line)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Ok(Self {
+            child,
+            started,
+            lines,
+            stderr: Vec::new(),
+        })
+    }
+
+    /// Wall time from spawn to the `berth-startup:` line, and the line.
+    fn wait_for_startup_line(&mut self) -> Result<(Duration, String), String> {
+        let deadline = self.started + LAUNCH_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok((at, line)) => {
+                    if line.starts_with("berth-startup:") {
+                        return Ok((at - self.started, line));
+                    }
+                    self.stderr.push(line);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "no `berth-startup:` line within {} s",
+                        LAUNCH_TIMEOUT.as_secs()
+                    ))
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
+                    return Err(format!("the app exited ({status}) before its first paint"));
+                }
+            }
+        }
+    }
+
+    fn stderr_tail(&self) -> String {
+        let n = self.stderr.len();
+        self.stderr[n.saturating_sub(20)..].join("\n")
+    }
+
+    /// `(pid, name, memory)` of the app and each process it started.
+    fn memory(&self) -> Vec<(u32, String, procs::Memory)> {
+        let root = self.child.id();
+        std::iter::once(root)
+            .chain(procs::descendants(root))
+            .filter_map(|pid| Some((pid, procs::name(pid), procs::Memory::of(pid)?)))
+            .collect()
+    }
+
+    fn stop(&mut self) {
+        procs::kill_tree(self.child.id(), Duration::from_secs(2));
+        let _ = self.child.wait();
+        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+impl Drop for Launch {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.stop();
+        }
+    }
+}
+
+/// `berth-startup: first-paint-ms=<N> painted=<Inventory|Problem> containers=<N>`.
+struct StartupLine {
+    first_paint_ms: u64,
+    painted: String,
+    containers: u64,
+}
+
+impl StartupLine {
+    fn parse(line: &str) -> Option<Self> {
+        let field = |key: &str| {
+            line.split_whitespace()
+                .find_map(|w| w.strip_prefix(key)?.strip_prefix('='))
+        };
+        Some(Self {
+            first_paint_ms: field("first-paint-ms")?.parse().ok()?,
+            painted: field("painted")?.to_string(),
+            containers: field("containers")?.parse().ok()?,
+        })
+    }
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+
+import type { ContainerSummary, ReplicaProgress } from "../../ipc";
+import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, scaleError } from "./model";
+
+function container(name: string, labels: Record<string, string>, state: ContainerSummary["state"] = "running"): ContainerSummary {
+  return {
+    id: `id-${name}`,
+    short_id: name,
+    name,
+    image: "app:1",
+    image_id: "sha256:x",
+    command: "",
+    state,
+    status: "",
+    ports: [],
+    created: 0,
+    labels,
+  };
+}
+
+describe("launch model", () => {
+  it("starts with one replica and the image", () => {
+    const r = emptyRequest("app:1");
+    expect(r.replicas).toBe("1");
+    expect(r.image).toBe("app:1");
+  });
+
+  it("groups errors by field", () => {
+    const e = errorsByField([
+      { field: "env", message: "line 1" },
+      { field: "env", message: "line 3" },
+      { field: "replicas", message: "at least 1" },
+    ]);
+    expect(e.env).toEqual(["line 1", "line 3"]);
+    expect(e.replicas).toEqual(["at least 1"]);
+    expect(e.ports).toBeUndefined();
+  });
+
+  it("appends a dropped env file", () => {
+    expect(appendEnv("", "\uFEFFA=1\r\nB=2\r\n")).toBe("A=1\nB=2\n");
+    expect(appendEnv("X=0\n\n", "A=1")).toBe("X=0\nA=1");
+  });
+
+  it("applies progress batches by replica", () => {
+    const p = (replica: number, phase: ReplicaProgress["phase"]): ReplicaProgress => ({
+      replica,
+      name: `a-${replica}`,
+      phase,
+      container_id: null,
+      error: null,
+    });
+    let rows = applyBatch(new Map(), [p(1, "pending"), p(2, "pending")]);
+    rows = applyBatch(rows, [p(1, "running"), p(2, "failed")]);
+    expect(countPhases(rows.values())).toMatchObject({ running: 1, failed: 1, pending: 0 });
+  });
+
+  it("finds launch groups in the container list", () => {
+    const spec = JSON.stringify({ image: "app:1", name_pattern: "web-{n}" });
+    const groups = launchGroups([
+      container("web-2", { "berth.group": "g1", "berth.replica": "2", "berth.launch": spec }, "exited"),
+      container("web-1", { "berth.group": "g1", "berth.replica": "1", "berth.launch": spec }),
+      container("loner", {}),
+      container("x-1", { "berth.group": "g0", "berth.replica": "1", "berth.launch": "{broken" }),
+    ]);
+    expect(groups.map((g) => g.id)).toEqual(["g0", "g1"]);
+    const g1 = groups[1]!;
+    expect(g1.members.map((m) => m.name)).toEqual(["web-1", "web-2"]);
+    expect(g1.running).toBe(1);
+    expect(g1.pattern).toBe("web-{n}");
+    expect(groups[0]!.pattern).toBeNull();
+  });
+
+  it("checks scale targets", () => {
+    expect(scaleError("3")).toBeNull();
+    expect(scaleError("0")).toBeNull();
+    expect(scaleError("-1")).toMatch(/whole number/);
+    expect(scaleError("501")).toMatch(/at most/);
+  });
+});

@@ -1,0 +1,139 @@
+/** The launch dialog's and the groups view's logic, free of components so it is unit-tested. */
+import type {
+  ContainerState,
+  ContainerSummary,
+  FieldError,
+  LaunchField,
+  LaunchRequest,
+  LaunchSpec,
+  ReplicaPhase,
+  ReplicaProgress,
+} from "../../ipc";
+
+export const GROUP_LABEL = "berth.group";
+export const REPLICA_LABEL = "berth.replica";
+export const LAUNCH_LABEL = "berth.launch";
+
+/** A fresh form for `image`: one replica, everything else defaulted. */
+export function emptyRequest(image: string): LaunchRequest {
+  return {
+    image,
+    replicas: "1",
+    name_pattern: "",
+    command: "",
+    env: "",
+    ports: "",
+    volumes: "",
+    labels: "",
+    restart: "",
+    memory: "",
+    cpus: "",
+    network: "",
+    auto_remove: false,
+  };
+}
+
+/** The backend's per-field errors, grouped by field. */
+export function errorsByField(errors: readonly FieldError[]): Partial<Record<LaunchField, string[]>> {
+  const out: Partial<Record<LaunchField, string[]>> = {};
+  for (const e of errors) (out[e.field] ??= []).push(e.message);
+  return out;
+}
+
+/** Appends an env file's content to the env box (a blank line between, none doubled). */
+export function appendEnv(current: string, file: string): string {
+  const body = file.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+  if (current.trim() === "") return body;
+  return `${current.replace(/\n*$/, "")}\n${body}`;
+}
+
+/** Applies a progress batch to the per-replica table (by replica number). */
+export function applyBatch(
+  rows: ReadonlyMap<number, ReplicaProgress>,
+  batch: readonly ReplicaProgress[],
+): Map<number, ReplicaProgress> {
+  const next = new Map(rows);
+  for (const p of batch) next.set(p.replica, p);
+  return next;
+}
+
+export type PhaseCounts = Record<ReplicaPhase, number>;
+
+export function countPhases(rows: Iterable<ReplicaProgress>): PhaseCounts {
+  const counts: PhaseCounts = {
+    pending: 0,
+    creating: 0,
+    starting: 0,
+    running: 0,
+    failed: 0,
+    removed: 0,
+    skipped: 0,
+  };
+  for (const r of rows) counts[r.phase]++;
+  return counts;
+}
+
+/** One launch group as the groups view shows it. */
+export interface GroupView {
+  id: string;
+  image: string;
+  pattern: string | null;
+  members: ContainerSummary[];
+  running: number;
+}
+
+function replicaOf(c: ContainerSummary): number {
+  const n = Number(c.labels[REPLICA_LABEL]);
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+function specOf(c: ContainerSummary): LaunchSpec | null {
+  const raw = c.labels[LAUNCH_LABEL];
+  if (!raw) return null;
+  try {
+    return JSON.parse(raw) as LaunchSpec;
+  } catch {
+    return null;
+  }
+}
+
+const UP: readonly ContainerState[] = ["running", "paused", "restarting"];
+
+/** Containers grouped by their launch-group label, members by replica number, groups by id. */
+export function launchGroups(containers: readonly ContainerSummary[]): GroupView[] {
+  const byId = new Map<string, ContainerSummary[]>();
+  for (const c of containers) {
+    const id = c.labels[GROUP_LABEL];
+    if (!id) continue;
+    const list = byId.get(id);
+    if (list) list.push(c);
+    else byId.set(id, [c]);
+  }
+  return [...byId.entries()]
+    .map(([id, members]) => {
+      members.sort((a, b) => replicaOf(a) - replicaOf(b));
+      const spec = members.map(specOf).find((s) => s !== null) ?? null;
+      return {
+        id,
+        image: spec?.image ?? members[0]?.image ?? "",
+        pattern: spec?.name_pattern ?? null,
+        members,
+        running: members.filter((m) => UP.includes(m.state)).length,
+      };
+    })
+    .sort((a, b) => a.image.localeCompare(b.image) || a.id.localeCompare(b.id));
+}
+
+/** Checks a scale target typed in the groups view; null when fine. */
+export function scaleError(text: string): string | null {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return "a whole number, 0 to 500";
+  const n = Number(t);
+  if (n > 500) return "at most 500";
+  return null;
+}
+
+/** A unique-enough ticket for one launch. */
+export function newTicket(): string {
+  return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
