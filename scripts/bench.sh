@@ -37,7 +37,6 @@ case "${LC_ALL:-${LANG:-}}" in
     unset LC_ALL
     ;;
 esac
-export WEBKIT_DISABLE_COMPOSITING_MODE=1
 
 if [ -z "${DISPLAY:-}" ]; then
   exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$bench" "$@"

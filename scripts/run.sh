@@ -59,8 +59,6 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
       berth_die "Xvfb did not start on $display (see /tmp/berth-xvfb.log)"
   fi
   export DISPLAY="$display"
-  # Without a GPU, compositing only costs memory (about 75 MB less in the web process).
-  export WEBKIT_DISABLE_COMPOSITING_MODE=1
   berth_log "no display: Berth runs headless on Xvfb $DISPLAY. Screenshot:"
   berth_log "  DISPLAY=$DISPLAY import -window root /tmp/berth.png"
 fi

@@ -16,6 +16,7 @@ pub use startup::StartupClock;
 /// Entry point of the desktop app.
 pub fn run() {
     let clock = StartupClock::start();
+    startup::prefer_light_webkit();
     init_logging();
     let app = match run_app(tauri::Builder::default(), clock).build(tauri::generate_context!()) {
         Ok(app) => app,

@@ -346,8 +346,7 @@ impl Launch {
         let mut cmd = Command::new(app);
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+            .stderr(Stdio::piped());
         if std::env::var("LANG").map_or(true, |l| l.is_empty() || l == "C" || l == "POSIX") {
             cmd.env("LANG", "en_US.UTF-8");
         }

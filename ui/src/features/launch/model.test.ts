@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ContainerSummary, ReplicaProgress } from "../../ipc";
-import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, scaleError } from "./model";
+import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, memberPorts, scaleError } from "./model";
 
 function container(name: string, labels: Record<string, string>, state: ContainerSummary["state"] = "running"): ContainerSummary {
   return {
@@ -76,5 +76,14 @@ describe("launch model", () => {
     expect(scaleError("0")).toBeNull();
     expect(scaleError("-1")).toMatch(/whole number/);
     expect(scaleError("501")).toMatch(/at most/);
+  });
+});
+
+describe("memberPorts", () => {
+  it("shows a port published on both IP families once", () => {
+    const v4 = { host_ip: "0.0.0.0", host_port: 8080, container_port: 80, protocol: "tcp" };
+    const v6 = { ...v4, host_ip: "::" };
+    const exposed = { host_ip: null, host_port: null, container_port: 53, protocol: "udp" };
+    expect(memberPorts([v4, v6, exposed])).toBe("8080→80, 53");
   });
 });

@@ -6,6 +6,7 @@ import type {
   LaunchField,
   LaunchRequest,
   LaunchSpec,
+  PortMapping,
   ReplicaPhase,
   ReplicaProgress,
 } from "../../ipc";
@@ -136,4 +137,13 @@ export function scaleError(text: string): string | null {
 /** A unique-enough ticket for one launch. */
 export function newTicket(): string {
   return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A member's published ports, short: `8080→80`. The engine lists a port published on all
+ * addresses once per IP family (0.0.0.0 and ::); one entry each is enough here. */
+export function memberPorts(ports: ReadonlyArray<PortMapping>): string {
+  const shown = ports.map((p) =>
+    p.host_port ? `${p.host_port}→${p.container_port}` : `${p.container_port}`,
+  );
+  return [...new Set(shown)].join(", ");
 }
