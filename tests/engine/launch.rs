@@ -341,7 +341,9 @@ fn config_fields(c: &Value) -> BTreeMap<&'static str, Value> {
         ("image id", c["Image"].clone()),
         ("cmd", c["Config"]["Cmd"].clone()),
         ("entrypoint", c["Config"]["Entrypoint"].clone()),
-        ("env", c["Config"]["Env"].clone()),
+        // The Docker 28 CLI does not keep the order of `--env` options either (seen here:
+        // the same command gave both orders); keys are unique, so the order means nothing.
+        ("env", sorted(&c["Config"]["Env"])),
         ("labels", serde_json::to_value(labels).unwrap()),
         ("exposed ports", c["Config"]["ExposedPorts"].clone()),
         ("port bindings", c["HostConfig"]["PortBindings"].clone()),

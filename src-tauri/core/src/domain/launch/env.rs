@@ -20,6 +20,9 @@ pub fn parse_pairs(text: &str, what: &str) -> Result<Vec<(String, String)>, Vec<
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut pairs = Vec::new();
     let mut errors = Vec::new();
+    // Names already set, with their line: a second value would make the result depend on
+    // which one the engine or the process happens to read.
+    let mut seen = std::collections::HashMap::new();
     for (i, raw) in text.lines().enumerate() {
         let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
         // Files saved on Windows end their lines with \r.
@@ -48,6 +51,12 @@ pub fn parse_pairs(text: &str, what: &str) -> Result<Vec<(String, String)>, Vec<
         } else if key.chars().any(char::is_whitespace) {
             err(format!(
                 "line {line_no}: the {what} name {:?} contains a space",
+                shorten(key)
+            ));
+        } else if let Some(first) = seen.insert(key.to_string(), line_no) {
+            seen.insert(key.to_string(), first);
+            err(format!(
+                "line {line_no}: {:?} is already set on line {first}",
                 shorten(key)
             ));
         } else {
@@ -97,10 +106,22 @@ mod tests {
         assert!(errors[2].message.contains("space"));
     }
 
+    #[test]
+    fn a_name_set_twice_is_an_error() {
+        let errors = parse_env("A=1\nB=2\nA=3").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 3);
+        assert!(
+            errors[0].message.contains("already set on line 1"),
+            "{errors:?}"
+        );
+    }
+
     proptest! {
         #[test]
         fn well_formed_lines_round_trip(
-            pairs in proptest::collection::vec(("[A-Za-z_][A-Za-z0-9_]{0,8}", "[^\r\n]{0,12}"), 0..8)
+            // Unique names: a repeated one is an error (see `a_name_set_twice_is_an_error`).
+            pairs in proptest::collection::btree_map("[A-Za-z_][A-Za-z0-9_]{0,8}", "[^\r\n]{0,12}", 0..8)
         ) {
             let text: String = pairs.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
             let expected: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
