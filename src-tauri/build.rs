@@ -11,6 +11,18 @@ const COMMANDS: &[&str] = &[
     "scale_group",
     "group_action",
     "remove_launched",
+    "container_action",
+    "rename_container",
+    "inspect_container",
+    "container_logs",
+    "stop_stream",
+    "save_logs",
+    "pull_image",
+    "tag_image",
+    "remove_image",
+    "image_history",
+    "prune_preview",
+    "prune",
 ];
 
 fn main() {

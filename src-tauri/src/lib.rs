@@ -46,6 +46,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
         .manage(cancel.clone())
         .manage(clock)
         .manage(ipc::launch::Launches::default())
+        .manage(ipc::streams::Streams::default())
+        .manage(ipc::images::PruneScope::from_env())
         .invoke_handler(tauri::generate_handler![
             ipc::commands::engine_status,
             ipc::commands::inventory,
@@ -56,6 +58,18 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
             ipc::launch::scale_group,
             ipc::launch::group_action,
             ipc::launch::remove_launched,
+            ipc::containers::container_action,
+            ipc::containers::rename_container,
+            ipc::containers::inspect_container,
+            ipc::containers::container_logs,
+            ipc::containers::stop_stream,
+            ipc::containers::save_logs,
+            ipc::images::pull_image,
+            ipc::images::tag_image,
+            ipc::images::remove_image,
+            ipc::images::image_history,
+            ipc::images::prune_preview,
+            ipc::images::prune,
         ])
         .setup(move |app| {
             let sink = Arc::new(ipc::events::EventSink::new(app.handle().clone()));
@@ -143,12 +157,39 @@ mod tests {
                 "ui_ready",
                 json!({"painted": "problem", "containers": 0}),
             );
+            // Management commands: bad input is refused before the engine is asked; the
+            // rest fail as unavailable; stopping an unknown stream is a plain `false`.
+            let managed = [
+                invoke(&webview, "stop_stream", json!({"ticket": "none"})),
+                invoke(
+                    &webview,
+                    "tag_image",
+                    json!({"source": "a", "target": "Not A Ref"}),
+                ),
+                invoke(
+                    &webview,
+                    "container_action",
+                    json!({"targets": ["x"], "action": {"kind": "stop"}}),
+                ),
+                invoke(
+                    &webview,
+                    "prune_preview",
+                    json!({"request": {"containers": true, "dangling_images": false, "unused_images": false}}),
+                ),
+            ];
             // The mock event loop ends when its last window closes.
             webview.close().unwrap();
-            (status, inventory, bad_ready, ready)
+            (status, inventory, bad_ready, ready, managed)
         });
         app.run_return(|_, _| {});
-        let (status, inventory, bad_ready, ready) = calls.join().unwrap();
+        let (status, inventory, bad_ready, ready, managed) = calls.join().unwrap();
+        let [stopped, bad_tag, action, prune] = managed;
+        assert_eq!(stopped, Ok(json!(false)));
+        let bad_tag = bad_tag.unwrap_err();
+        assert_eq!(bad_tag["kind"], "invalid_input", "{bad_tag}");
+        assert!(bad_tag["message"].as_str().unwrap().contains("Not A Ref"));
+        assert_eq!(action.unwrap_err()["kind"], "unavailable");
+        assert_eq!(prune.unwrap_err()["kind"], "unavailable");
 
         assert_eq!(status["state"], "unavailable", "{status}");
         assert_eq!(status["problem"]["kind"], "unreachable");

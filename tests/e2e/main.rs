@@ -23,6 +23,7 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod launch;
+mod manage;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);

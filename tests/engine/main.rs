@@ -6,10 +6,14 @@
 //! `scripts/setup.sh` provides both. Each test owns a `TestRun` guard that removes what it
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
+mod actions;
+mod images;
 mod inventory;
 mod launch;
+mod logs;
 mod permission;
 mod problems;
+mod prune;
 mod watcher;
 
 use std::time::Duration;

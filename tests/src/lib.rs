@@ -12,3 +12,5 @@ pub mod fixtures;
 pub mod procs;
 /// A unix-socket proxy to the engine that tests can stop and start ("engine down, then back").
 pub mod proxy;
+/// A throwaway image registry on loopback, for pull tests.
+pub mod registry;

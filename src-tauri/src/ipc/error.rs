@@ -35,7 +35,7 @@ impl From<EngineError> for IpcError {
             EngineError::NotFound { .. } => IpcErrorKind::NotFound,
             EngineError::Conflict { .. } => IpcErrorKind::Conflict,
             EngineError::BadRequest { .. } => IpcErrorKind::InvalidInput,
-            EngineError::Server { .. } => IpcErrorKind::Internal,
+            EngineError::Server { .. } | EngineError::Stream { .. } => IpcErrorKind::Internal,
         };
         Self {
             kind,

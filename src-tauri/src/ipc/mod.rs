@@ -1,6 +1,9 @@
 //! The IPC surface: thin commands, the error type the UI sees, and the events it listens to.
 
 pub mod commands;
+pub mod containers;
 pub mod error;
 pub mod events;
+pub mod images;
 pub mod launch;
+pub mod streams;

@@ -16,6 +16,18 @@ import type { LaunchPreview } from "./bindings/LaunchPreview";
 import type { LaunchRequest } from "./bindings/LaunchRequest";
 import type { ReplicaProgress } from "./bindings/ReplicaProgress";
 import type { ScaleOutcome } from "./bindings/ScaleOutcome";
+import type { ActionResult } from "./bindings/ActionResult";
+import type { ContainerAction } from "./bindings/ContainerAction";
+import type { ContainerDetails } from "./bindings/ContainerDetails";
+import type { HistoryEntry } from "./bindings/HistoryEntry";
+import type { LogLine } from "./bindings/LogLine";
+import type { LogRequest } from "./bindings/LogRequest";
+import type { PrunePreview } from "./bindings/PrunePreview";
+import type { PruneReport } from "./bindings/PruneReport";
+import type { PruneRequest } from "./bindings/PruneRequest";
+import type { PullOutcome } from "./bindings/PullOutcome";
+import type { PullProgress } from "./bindings/PullProgress";
+import type { RemoveImageResult } from "./bindings/RemoveImageResult";
 
 export type { ContainerState } from "./bindings/ContainerState";
 export type { ContainerSummary } from "./bindings/ContainerSummary";
@@ -30,6 +42,12 @@ export type { LaunchSpec } from "./bindings/LaunchSpec";
 export type { PortBinding } from "./bindings/PortBinding";
 export type { ReplicaPhase } from "./bindings/ReplicaPhase";
 export type { EngineStatus, Inventory, IpcError, IpcErrorKind, UiPainted };
+export type { LayerPhase } from "./bindings/LayerPhase";
+export type { LayerProgress } from "./bindings/LayerProgress";
+export type { LogStream } from "./bindings/LogStream";
+export type { PruneItem } from "./bindings/PruneItem";
+export type { ActionResult, ContainerAction, ContainerDetails, HistoryEntry, LogLine, LogRequest };
+export type { PrunePreview, PruneReport, PruneRequest, PullOutcome, PullProgress, RemoveImageResult };
 export type { GroupAction, LaunchOutcome, LaunchPreview, LaunchRequest, ReplicaProgress, ScaleOutcome };
 
 /** Stops an event subscription. */
@@ -125,4 +143,78 @@ export function groupAction(group: string, action: GroupAction): Promise<string[
 /** Removes containers a launch made; resolves with `name: reason` per failure. */
 export function removeLaunched(ids: string[]): Promise<string[]> {
   return call<string[]>("remove_launched", { ids });
+}
+
+/** Does `action` to every target (IDs); one result per target, in order, failures included. */
+export function containerAction(targets: string[], action: ContainerAction): Promise<ActionResult[]> {
+  return call<ActionResult[]>("container_action", { targets, action });
+}
+
+/** Renames a container; resolves with the equivalent `docker rename` command. */
+export function renameContainer(target: string, newName: string): Promise<string> {
+  return call<string>("rename_container", { target, newName });
+}
+
+export function inspectContainer(id: string): Promise<ContainerDetails> {
+  return call<ContainerDetails>("inspect_container", { id });
+}
+
+/**
+ * Streams a container's logs in batches until the log ends or `stopStream(ticket)`.
+ * Resolves when the stream has ended.
+ */
+export function containerLogs(
+  id: string,
+  request: LogRequest,
+  ticket: string,
+  onLines: (batch: LogLine[]) => void,
+): Promise<void> {
+  const channel = new Channel<LogLine[]>();
+  channel.onmessage = onLines;
+  return call<void>("container_logs", { id, request, ticket, onLines: channel });
+}
+
+/** Ends a log stream or cancels a pull; false if it had already ended. */
+export function stopStream(ticket: string): Promise<boolean> {
+  return call<boolean>("stop_stream", { ticket });
+}
+
+/** Saves every line `request` selects to the Downloads folder; resolves with the file's path. */
+export function saveLogs(id: string, name: string, request: LogRequest): Promise<string> {
+  return call<string>("save_logs", { id, name, request });
+}
+
+/** Pulls an image; progress arrives once per tick. `stopStream(ticket)` cancels. */
+export function pullImage(
+  reference: string,
+  ticket: string,
+  onProgress: (progress: PullProgress) => void,
+): Promise<PullOutcome> {
+  const channel = new Channel<PullProgress>();
+  channel.onmessage = onProgress;
+  return call<PullOutcome>("pull_image", { reference, ticket, onProgress: channel });
+}
+
+/** Adds a tag; resolves with the equivalent `docker tag` command. */
+export function tagImage(source: string, target: string): Promise<string> {
+  return call<string>("tag_image", { source, target });
+}
+
+/** Removes an image; rejects with `conflict` (naming the containers) if it is in use and not forced. */
+export function removeImage(image: string, force: boolean): Promise<RemoveImageResult> {
+  return call<RemoveImageResult>("remove_image", { image, force });
+}
+
+export function imageHistory(image: string): Promise<HistoryEntry[]> {
+  return call<HistoryEntry[]>("image_history", { image });
+}
+
+/** What a prune would remove now, and the space it would free at most. */
+export function prunePreview(request: PruneRequest): Promise<PrunePreview> {
+  return call<PrunePreview>("prune_preview", { request });
+}
+
+/** Prunes; resolves with what the engine actually removed. */
+export function prune(request: PruneRequest): Promise<PruneReport> {
+  return call<PruneReport>("prune", { request });
 }

@@ -1,10 +1,17 @@
 //! Plain data sent to the UI and pure functions over it. No I/O here.
 
+pub mod actions;
 pub mod container;
 pub mod engine_info;
 pub mod image;
+pub mod image_ops;
+pub mod inspect;
 pub mod inventory;
 pub mod launch;
+pub mod logs;
+pub mod prune;
+pub mod pull;
+pub mod reference;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};
 pub use engine_info::{EngineInfo, EngineProblem, EngineProblemKind, EngineStatus};

@@ -23,6 +23,9 @@ pub enum EngineError {
     BadRequest { message: String },
     #[error("the engine failed (HTTP {status}): {message}")]
     Server { status: u16, message: String },
+    /// An error the engine reported in the middle of a stream (a pull that failed).
+    #[error("{message}")]
+    Stream { message: String },
 }
 
 impl EngineError {
@@ -40,6 +43,7 @@ impl EngineError {
                 400 => Self::BadRequest { message },
                 status => Self::Server { status, message },
             },
+            B::DockerStreamError { error } => Self::Stream { message: error },
             B::SocketNotFoundError(path) => Self::Unreachable {
                 endpoint,
                 reason: format!("the socket {path} does not exist"),

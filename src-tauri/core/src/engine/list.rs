@@ -99,7 +99,7 @@ fn port_from_api(p: PortSummary) -> PortMapping {
     }
 }
 
-fn image_from_api(i: ApiImage) -> ImageSummary {
+pub(super) fn image_from_api(i: ApiImage) -> ImageSummary {
     // Older engines report a dangling image as the single tag `<none>:<none>`.
     let tags: Vec<String> = i
         .repo_tags

@@ -1,12 +1,18 @@
 //! The only module that speaks to the Docker engine (through bollard). Everything above it
 //! sees domain types and [`EngineError`].
 
+mod actions;
 mod client;
 mod create;
 mod endpoint;
 mod error;
 mod events;
+mod images;
+mod inspect;
 mod list;
+mod logs;
+mod prune;
+mod pull;
 
 pub use client::Engine;
 pub use create::create_body;

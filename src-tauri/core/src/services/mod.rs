@@ -1,8 +1,11 @@
 //! Long-running work with an owner and a cancellation token.
 
+pub mod actions;
 mod host_ports;
 mod hub;
 pub mod launcher;
+pub mod logs;
+pub mod pull;
 mod watcher;
 
 pub use host_ports::host_port_free;

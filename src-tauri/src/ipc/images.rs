@@ -1,0 +1,113 @@
+//! Image commands: pull with progress and cancel, tag, remove, history, and cleanup.
+
+use std::sync::Arc;
+
+use berth_core::domain::image_ops::{tag_cli, HistoryEntry, RemoveImageResult};
+use berth_core::domain::prune::{PrunePreview, PruneReport, PruneRequest};
+use berth_core::domain::pull::{PullOutcome, PullProgress};
+use berth_core::domain::reference::parse_tag_target;
+use berth_core::services::pull::{self, PullSink, PULL_TICK};
+use berth_core::services::EngineHub;
+use tauri::ipc::Channel;
+use tauri::State;
+use tokio_util::sync::CancellationToken;
+
+use super::error::{IpcError, IpcErrorKind};
+use super::streams::Streams;
+
+struct ChannelSink(Channel<PullProgress>);
+
+impl PullSink for ChannelSink {
+    fn progress(&self, progress: &PullProgress) -> bool {
+        self.0.send(progress.clone()).is_ok()
+    }
+}
+
+/// Pulls `reference`, sending progress to `on_progress` once per tick; `stop_stream(ticket)`
+/// cancels it.
+#[tauri::command]
+pub async fn pull_image(
+    hub: State<'_, Arc<EngineHub>>,
+    streams: State<'_, Streams>,
+    app_cancel: State<'_, CancellationToken>,
+    reference: String,
+    ticket: String,
+    on_progress: Channel<PullProgress>,
+) -> Result<PullOutcome, IpcError> {
+    let engine = hub.engine()?;
+    let lease = streams.begin(&ticket, &app_cancel);
+    let sink = Arc::new(ChannelSink(on_progress));
+    let result = pull::run_pull(&engine, &reference, sink, lease.token.clone(), PULL_TICK).await;
+    streams.end(&ticket, &lease);
+    Ok(result?)
+}
+
+/// Adds the tag `target` to `source`; returns the equivalent `docker tag` command.
+#[tauri::command]
+pub async fn tag_image(
+    hub: State<'_, Arc<EngineHub>>,
+    source: String,
+    target: String,
+) -> Result<String, IpcError> {
+    let parsed = parse_tag_target(&target).map_err(|message| IpcError {
+        kind: IpcErrorKind::InvalidInput,
+        message,
+    })?;
+    hub.engine()?.tag_image(&source, &parsed).await?;
+    Ok(tag_cli(&source, &parsed.canonical()))
+}
+
+/// Removes an image; without `force`, one that containers use fails with `conflict` and a
+/// message naming them.
+#[tauri::command]
+pub async fn remove_image(
+    hub: State<'_, Arc<EngineHub>>,
+    image: String,
+    force: bool,
+) -> Result<RemoveImageResult, IpcError> {
+    Ok(hub.engine()?.remove_image(&image, force).await?)
+}
+
+#[tauri::command]
+pub async fn image_history(
+    hub: State<'_, Arc<EngineHub>>,
+    image: String,
+) -> Result<Vec<HistoryEntry>, IpcError> {
+    Ok(hub.engine()?.image_history(&image).await?)
+}
+
+/// Limits cleanup to objects carrying one label (`BERTH_PRUNE_LABEL=key=value`), for an
+/// engine shared with other work (the end-to-end tests use it). Unset: everything.
+pub struct PruneScope(pub Option<String>);
+
+impl PruneScope {
+    pub fn from_env() -> Self {
+        Self(
+            std::env::var("BERTH_PRUNE_LABEL")
+                .ok()
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
+        )
+    }
+}
+
+#[tauri::command]
+pub async fn prune_preview(
+    hub: State<'_, Arc<EngineHub>>,
+    scope: State<'_, PruneScope>,
+    request: PruneRequest,
+) -> Result<PrunePreview, IpcError> {
+    Ok(hub
+        .engine()?
+        .prune_preview(request, scope.0.as_deref())
+        .await?)
+}
+
+#[tauri::command]
+pub async fn prune(
+    hub: State<'_, Arc<EngineHub>>,
+    scope: State<'_, PruneScope>,
+    request: PruneRequest,
+) -> Result<PruneReport, IpcError> {
+    Ok(hub.engine()?.prune(request, scope.0.as_deref()).await?)
+}

@@ -1,0 +1,235 @@
+//! Logs against the real engine: stdout and stderr told apart, last N lines, timestamps,
+//! 100,000 lines read whole, and a live follow that ends when cancelled or when the
+//! subscriber goes away.
+
+#![allow(clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use berth_core::domain::logs::{LogLine, LogRequest, LogStream};
+use berth_core::engine::EngineError;
+use berth_core::services::logs::{read_logs, save_logs, stream_logs, LogSink, LogsEnded, LOG_TICK};
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use tokio_util::sync::CancellationToken;
+
+use crate::{blocking, connect, TestResult};
+
+fn all(tail: Option<u32>, timestamps: bool) -> LogRequest {
+    LogRequest {
+        tail,
+        timestamps,
+        follow: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stdout_and_stderr_are_told_apart_with_tail_and_timestamps() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("logs-streams");
+    let engine = connect().await?;
+    let c = run.run(
+        "talk",
+        &[],
+        BUSYBOX_IMAGE,
+        &[
+            "sh",
+            "-c",
+            "echo out1; echo err1 >&2; echo out2; printf 'no newline'",
+        ],
+    )?;
+    let id = c.id.clone();
+    blocking(move || docker(["wait", &id])).await?;
+    let lines = read_logs(&engine, &c.id, &all(None, false)).await?;
+    let text = |s: LogStream| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| l.stream == s)
+            .map(|l| l.text.clone())
+            .collect()
+    };
+    assert_eq!(text(LogStream::Stdout), ["out1", "out2", "no newline"]);
+    assert_eq!(text(LogStream::Stderr), ["err1"]);
+    assert!(lines.iter().all(|l| l.timestamp.is_none()));
+
+    let last = read_logs(&engine, &c.id, &all(Some(1), true)).await?;
+    assert_eq!(last.len(), 1, "{last:?}");
+    assert_eq!(last[0].text, "no newline");
+    let ts = last[0].timestamp.clone().unwrap();
+    assert!(ts.starts_with("20") && ts.ends_with('Z'), "{ts}");
+    assert_eq!(
+        all(Some(1), true).cli(&c.name),
+        format!("docker logs --tail 1 -t {}", c.name)
+    );
+
+    // Saved to a file: every line, stderr marked.
+    let dir = tempfile::tempdir()?;
+    let path = save_logs(&engine, &c.id, &c.name, &all(None, false), dir.path()).await?;
+    assert!(path.starts_with(dir.path()));
+    let saved = std::fs::read_to_string(&path)?;
+    // The two streams are interleaved by time; their relative order is the engine's.
+    let mut saved_lines: Vec<&str> = saved.lines().collect();
+    saved_lines.sort_unstable();
+    assert_eq!(saved_lines, ["[stderr] err1", "no newline", "out1", "out2"]);
+    assert!(saved.ends_with('\n'));
+
+    let missing = read_logs(&engine, "berth-no-such-container", &all(None, false)).await;
+    match missing {
+        Err(EngineError::NotFound { message }) => {
+            assert!(message.contains("berth-no-such-container"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_thousand_lines_arrive_whole() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("logs-many");
+    let engine = connect().await?;
+    let c = run.run("seq", &[], BUSYBOX_IMAGE, &["seq", "1", "100000"])?;
+    let id = c.id.clone();
+    blocking(move || docker(["wait", &id])).await?;
+    let started = std::time::Instant::now();
+    let lines = read_logs(&engine, &c.id, &all(None, false)).await?;
+    assert_eq!(lines.len(), 100_000);
+    assert_eq!(lines[0].text, "1");
+    assert_eq!(lines[99_999].text, "100000");
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    Ok(())
+}
+
+/// Keeps batches; says "gone" once `stop_after` lines arrived (if set).
+struct Recorder {
+    lines: Mutex<Vec<LogLine>>,
+    batches: AtomicUsize,
+    stop_after: Option<usize>,
+    refused: AtomicBool,
+}
+
+impl Recorder {
+    fn new(stop_after: Option<usize>) -> Arc<Self> {
+        Arc::new(Self {
+            lines: Mutex::new(Vec::new()),
+            batches: AtomicUsize::new(0),
+            stop_after,
+            refused: AtomicBool::new(false),
+        })
+    }
+}
+
+impl LogSink for Recorder {
+    fn send(&self, batch: Vec<LogLine>) -> bool {
+        let mut lines = self.lines.lock().unwrap();
+        if self.stop_after.is_some_and(|n| lines.len() >= n) {
+            self.refused.store(true, Ordering::SeqCst);
+            return false;
+        }
+        lines.extend(batch);
+        self.batches.fetch_add(1, Ordering::SeqCst);
+        true
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn following_ends_on_cancel_or_when_the_subscriber_goes() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("logs-follow");
+    let engine = connect().await?;
+    let c = run.run(
+        "ticker",
+        &[],
+        BUSYBOX_IMAGE,
+        &[
+            "sh",
+            "-c",
+            "i=0; while true; do i=$((i+1)); echo line$i; echo e$i >&2; sleep 0.05; done",
+        ],
+    )?;
+    let req = LogRequest {
+        tail: Some(5),
+        timestamps: false,
+        follow: true,
+    };
+
+    // Cancelled by its owner.
+    let sink = Recorder::new(None);
+    let cancel = CancellationToken::new();
+    let task = {
+        let (engine, id, req, sink, cancel) = (
+            engine.clone(),
+            c.id.clone(),
+            req.clone(),
+            sink.clone(),
+            cancel.clone(),
+        );
+        tokio::spawn(async move { stream_logs(&engine, &id, &req, sink, cancel, LOG_TICK).await })
+    };
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    cancel.cancel();
+    let ended = tokio::time::timeout(Duration::from_secs(5), task).await??;
+    assert_eq!(ended?, LogsEnded::Cancelled);
+    let lines = sink.lines.lock().unwrap().clone();
+    let batches = sink.batches.load(Ordering::SeqCst);
+    assert!(lines.len() > 20, "{} lines", lines.len());
+    // Batched per tick, not one message per line.
+    assert!(
+        batches < lines.len() / 2,
+        "{batches} batches for {} lines",
+        lines.len()
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.stream == LogStream::Stderr && l.text.starts_with('e')));
+    let numbers: Vec<u32> = lines
+        .iter()
+        .filter(|l| l.stream == LogStream::Stdout)
+        .filter_map(|l| l.text.strip_prefix("line")?.parse().ok())
+        .collect();
+    assert!(numbers.windows(2).all(|w| w[1] == w[0] + 1), "{numbers:?}");
+
+    // The subscriber goes away: the stream ends by itself.
+    let sink = Recorder::new(Some(10));
+    let ended = tokio::time::timeout(
+        Duration::from_secs(10),
+        stream_logs(
+            &engine,
+            &c.id,
+            &req,
+            sink.clone(),
+            CancellationToken::new(),
+            LOG_TICK,
+        ),
+    )
+    .await??;
+    assert_eq!(ended, LogsEnded::SubscriberGone);
+    assert!(sink.refused.load(Ordering::SeqCst));
+
+    // The container stops: the follow ends as finished.
+    let sink = Recorder::new(None);
+    let (engine2, id, req2, sink2) = (engine.clone(), c.id.clone(), req.clone(), sink.clone());
+    let task = tokio::spawn(async move {
+        stream_logs(
+            &engine2,
+            &id,
+            &req2,
+            sink2,
+            CancellationToken::new(),
+            LOG_TICK,
+        )
+        .await
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let id = c.id.clone();
+    blocking(move || docker(["kill", &id])).await?;
+    let ended = tokio::time::timeout(Duration::from_secs(10), task).await??;
+    assert_eq!(ended?, LogsEnded::Finished);
+    Ok(())
+}

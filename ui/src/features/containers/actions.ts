@@ -1,0 +1,53 @@
+/** Which container actions make sense in which state, and how results read. */
+import type { ActionResult, ContainerAction, ContainerState } from "../../ipc";
+
+export type ActionKind = ContainerAction["kind"];
+
+export const ACTION_LABELS: Record<ActionKind, string> = {
+  start: "Start",
+  stop: "Stop",
+  restart: "Restart",
+  pause: "Pause",
+  unpause: "Unpause",
+  kill: "Kill",
+  remove: "Remove",
+};
+
+/** Whether `kind` applies to a container in `state` (the engine would refuse or no-op otherwise). */
+export function actionApplies(kind: ActionKind, state: ContainerState): boolean {
+  switch (kind) {
+    case "start":
+      return state === "created" || state === "exited" || state === "dead";
+    case "stop":
+    case "restart":
+    case "kill":
+      return state === "running" || state === "restarting" || state === "paused";
+    case "pause":
+      return state === "running";
+    case "unpause":
+      return state === "paused";
+    case "remove":
+      return state !== "removing";
+  }
+}
+
+/** A running (or paused/restarting) container can only be removed with force. */
+export function needsForce(state: ContainerState): boolean {
+  return state === "running" || state === "paused" || state === "restarting";
+}
+
+export function toAction(kind: ActionKind, force = false): ContainerAction {
+  return kind === "remove" ? { kind, force } : { kind };
+}
+
+export interface ResultsSummary {
+  ok: number;
+  failed: ActionResult[];
+  /** Failed only because they run: "force?" can be offered for these. */
+  conflicts: ActionResult[];
+}
+
+export function summarise(results: readonly ActionResult[]): ResultsSummary {
+  const failed = results.filter((r) => r.error !== null);
+  return { ok: results.length - failed.length, failed, conflicts: failed.filter((r) => r.conflict) };
+}
