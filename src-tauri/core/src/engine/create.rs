@@ -4,8 +4,7 @@ use std::collections::HashMap;
 
 use bollard::models::ContainerCreateBody;
 use bollard::query_parameters::{
-    CreateContainerOptions, ListContainersOptionsBuilder, RemoveContainerOptions,
-    StopContainerOptions,
+    CreateContainerOptions, RemoveContainerOptions, StopContainerOptions,
 };
 
 use super::{Engine, EngineError};
@@ -91,20 +90,8 @@ impl Engine {
 
     /// Containers (any state) carrying the label `key` (any value) or `key=value`.
     pub async fn list_labelled(&self, label: &str) -> Result<Vec<ContainerSummary>, EngineError> {
-        let filters = HashMap::from([("label".to_string(), vec![label.to_string()])]);
-        let options = ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
-        let raw = self
-            .docker
-            .list_containers(Some(options))
+        self.containers_where(&HashMap::from([("label", vec![label])]))
             .await
-            .map_err(|e| self.map_err(e))?;
-        Ok(raw
-            .into_iter()
-            .filter_map(super::list::container_from_api)
-            .collect())
     }
 }
 

@@ -1,14 +1,15 @@
 //! Image actions: tag, remove (saying which containers hold it), history.
 
-use bollard::query_parameters::{
-    ListContainersOptionsBuilder, RemoveImageOptions, TagImageOptions,
-};
+use std::collections::HashMap;
+
+use bollard::query_parameters::{RemoveImageOptions, TagImageOptions};
 
 use super::{Engine, EngineError};
 use crate::domain::image_ops::{
     in_use_message, rmi_cli, HistoryEntry, ImageUser, RemoveImageResult,
 };
 use crate::domain::reference::ImageRef;
+use crate::domain::ContainerState;
 
 impl Engine {
     /// Adds the tag `target` to the local image `source` (ID or reference).
@@ -25,30 +26,17 @@ impl Engine {
 
     /// The containers (any state) made from the image with ID `image_id`.
     pub async fn image_users(&self, image_id: &str) -> Result<Vec<ImageUser>, EngineError> {
-        let mut filters = std::collections::HashMap::new();
-        filters.insert("ancestor", vec![image_id]);
-        let options = ListContainersOptionsBuilder::default()
-            .all(true)
-            .filters(&filters)
-            .build();
-        let raw = self
-            .docker
-            .list_containers(Some(options))
-            .await
-            .map_err(|e| self.map_err(e))?;
+        let users = self
+            .containers_where(&HashMap::from([("ancestor", vec![image_id])]))
+            .await?;
         // `ancestor` also matches children of the image; keep only direct users.
-        Ok(raw
+        Ok(users
             .into_iter()
-            .filter(|c| c.image_id.as_deref() == Some(image_id))
+            .filter(|c| c.image_id == image_id)
             .map(|c| ImageUser {
-                id: c.id.unwrap_or_default(),
-                name: c
-                    .names
-                    .and_then(|n| n.into_iter().next())
-                    .unwrap_or_default()
-                    .trim_start_matches('/')
-                    .to_string(),
-                running: c.state.map(|s| s.to_string()).as_deref() == Some("running"),
+                running: c.state == ContainerState::Running,
+                id: c.id,
+                name: c.name,
             })
             .collect())
     }

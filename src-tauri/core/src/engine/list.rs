@@ -1,5 +1,7 @@
 //! Listing containers and images, mapped from bollard's models to Berth's domain types.
 
+use std::collections::HashMap;
+
 use bollard::models::{
     ContainerSummary as ApiContainer, ContainerSummaryStateEnum as ApiState,
     ImageSummary as ApiImage, PortSummary,
@@ -12,7 +14,19 @@ use crate::domain::{short_id, ContainerState, ContainerSummary, ImageSummary, Po
 impl Engine {
     /// Every container, in every state, like `docker ps -a`.
     pub async fn list_containers(&self) -> Result<Vec<ContainerSummary>, EngineError> {
-        let options = ListContainersOptionsBuilder::default().all(true).build();
+        self.containers_where(&HashMap::new()).await
+    }
+
+    /// Containers in every state that match the engine-side `filters` (`docker ps -a
+    /// --filter`); no filters lists them all.
+    pub(super) async fn containers_where(
+        &self,
+        filters: &HashMap<&str, Vec<&str>>,
+    ) -> Result<Vec<ContainerSummary>, EngineError> {
+        let options = ListContainersOptionsBuilder::default()
+            .all(true)
+            .filters(filters)
+            .build();
         let raw = self
             .docker
             .list_containers(Some(options))
