@@ -10,6 +10,7 @@ mod actions;
 mod images;
 mod inventory;
 mod launch;
+mod launch_pull;
 mod logs;
 mod permission;
 mod problems;

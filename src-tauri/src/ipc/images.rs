@@ -15,7 +15,8 @@ use tokio_util::sync::CancellationToken;
 use super::error::{IpcError, IpcErrorKind};
 use super::streams::Streams;
 
-struct ChannelSink(Channel<PullProgress>);
+/// Pull progress straight to the window's channel (also the launcher's pull-first).
+pub(super) struct ChannelSink(pub(super) Channel<PullProgress>);
 
 impl PullSink for ChannelSink {
     fn progress(&self, progress: &PullProgress) -> bool {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use berth_core::domain::launch::LaunchRequest;
+use berth_core::domain::pull::PullProgress;
 use berth_core::services::launcher::{
     self, GroupAction, LaunchOptions, LaunchOutcome, LaunchPreview, LaunchSink, PlanError,
     ReplicaProgress, ScaleOutcome,
@@ -15,6 +16,7 @@ use tauri::State;
 use tokio_util::sync::CancellationToken;
 
 use super::error::{IpcError, IpcErrorKind};
+use super::images::ChannelSink as PullChannelSink;
 
 /// Cancellation tokens of the launches in flight, by the ticket the UI chose. Children of
 /// the app's token, so quitting cancels them too.
@@ -78,7 +80,12 @@ pub async fn launch_preview(
     Ok(launcher::preview_launch(&hub.engine()?, &request, &group).await?)
 }
 
-/// Launches the form's replicas as group `group`, streaming progress to `on_progress`.
+/// Launches the form's replicas as group `group`, streaming progress to `on_progress`. An
+/// image the engine does not have is pulled first, its progress going to `on_pull`;
+/// `cancel_launch(ticket)` cancels the pull too.
+// A command's arguments are its IPC payload (plus injected state): one struct would only
+// rename them.
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn launch(
     hub: State<'_, Arc<EngineHub>>,
@@ -88,15 +95,22 @@ pub async fn launch(
     group: String,
     ticket: String,
     on_progress: Channel<Vec<ReplicaProgress>>,
+    on_pull: Channel<PullProgress>,
 ) -> Result<LaunchOutcome, IpcError> {
     let engine = hub.engine()?;
-    let plan = launcher::plan_launch(&engine, &request, &group).await?;
     let cancel = launches.begin(&ticket, &app_cancel);
-    let sink = Arc::new(ChannelSink(on_progress));
-    let outcome =
-        launcher::run_launch(&engine, &plan, sink, cancel, &LaunchOptions::default()).await;
+    let result = launcher::launch(
+        &engine,
+        &request,
+        &group,
+        Arc::new(ChannelSink(on_progress)),
+        Arc::new(PullChannelSink(on_pull)),
+        cancel,
+        &LaunchOptions::default(),
+    )
+    .await;
     launches.end(&ticket);
-    Ok(outcome)
+    Ok(result?)
 }
 
 /// Cancels the launch or scale-up with this ticket; false if it already ended.

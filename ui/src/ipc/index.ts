@@ -40,6 +40,7 @@ export type { FieldError } from "./bindings/FieldError";
 export type { LaunchField } from "./bindings/LaunchField";
 export type { LaunchSpec } from "./bindings/LaunchSpec";
 export type { PortBinding } from "./bindings/PortBinding";
+export type { PlannedPull } from "./bindings/PlannedPull";
 export type { ReplicaPhase } from "./bindings/ReplicaPhase";
 export type { EngineStatus, Inventory, IpcError, IpcErrorKind, UiPainted };
 export type { LayerPhase } from "./bindings/LayerPhase";
@@ -106,16 +107,22 @@ export function launchPreview(request: LaunchRequest, group: string | null): Pro
   return call<LaunchPreview>("launch_preview", { request, group });
 }
 
-/** Launches the replicas; progress arrives in batches. `ticket` names the launch for `cancelLaunch`. */
+/**
+ * Launches the replicas; progress arrives in batches. An image the engine does not have is
+ * pulled first, its progress going to `onPull`. `ticket` names the launch for `cancelLaunch`.
+ */
 export function launch(
   request: LaunchRequest,
   group: string,
   ticket: string,
   onProgress: (batch: ReplicaProgress[]) => void,
+  onPull: (progress: PullProgress) => void = () => {},
 ): Promise<LaunchOutcome> {
   const channel = new Channel<ReplicaProgress[]>();
   channel.onmessage = onProgress;
-  return call<LaunchOutcome>("launch", { request, group, ticket, onProgress: channel });
+  const pull = new Channel<PullProgress>();
+  pull.onmessage = onPull;
+  return call<LaunchOutcome>("launch", { request, group, ticket, onProgress: channel, onPull: pull });
 }
 
 /** Cancels a launch or scale-up; what it made is removed. False if it had already ended. */

@@ -14,11 +14,14 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::host_ports::host_port_free;
+use super::pull::{run_pull, PullSink, PULL_TICK};
 use crate::domain::launch::plan::{replica_number, spec_from_labels};
 use crate::domain::launch::{
     build_plan, docker_run_line, validate, FieldError, LaunchField, LaunchPlan, LaunchRequest,
     LaunchSpec, PortBinding, Protocol, LABEL_GROUP, MAX_REPLICAS,
 };
+use crate::domain::pull::{pull_cli, PullOutcome};
+use crate::domain::reference::parse_reference;
 use crate::domain::ContainerSummary;
 use crate::engine::{Engine, EngineError};
 
@@ -128,6 +131,58 @@ pub struct LaunchPreview {
     pub commands: Vec<String>,
     /// Replicas whose command is not listed.
     pub more: u32,
+    /// Set when the image is not on the engine: launching pulls it first (and `commands`
+    /// starts with its `docker pull`).
+    pub pull: Option<PlannedPull>,
+}
+
+/// An image the engine does not have, pulled before the replicas are created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlannedPull {
+    /// The reference pulled, as the pull service names it (`name:tag`, `name@digest`).
+    pub reference: String,
+    /// The registry host it comes from, or `Docker Hub`.
+    pub registry: String,
+    /// `docker pull REF`.
+    pub command: String,
+}
+
+/// An image given by ID (`sha256:...`, or 12 to 64 hex digits) rather than by name.
+fn is_image_id(image: &str) -> bool {
+    let hex = image.strip_prefix("sha256:");
+    let digits = hex.unwrap_or(image);
+    (hex.is_some() || (12..=64).contains(&digits.len()))
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+/// What launching an image the engine does not have means: pulling it first, if it is a
+/// reference that can be pulled; a field error if it is an image ID (there is nothing to
+/// pull) or not a valid reference.
+pub fn pull_for_missing(image: &str) -> Result<PlannedPull, FieldError> {
+    let image = image.trim();
+    if is_image_id(image) {
+        return Err(FieldError::new(
+            LaunchField::Image,
+            format!("there is no image with the ID {image} on this engine"),
+        ));
+    }
+    let parsed = parse_reference(image).map_err(|m| FieldError::new(LaunchField::Image, m))?;
+    let reference = parsed.canonical();
+    Ok(PlannedPull {
+        registry: parsed.registry().unwrap_or("Docker Hub").to_string(),
+        command: pull_cli(&reference),
+        reference,
+    })
+}
+
+/// A launch planned against the engine: the replicas, and the pull that must come first
+/// when the image is not there yet.
+#[derive(Debug, Clone)]
+pub struct PreparedLaunch {
+    pub plan: LaunchPlan,
+    pub pull: Option<PlannedPull>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -193,13 +248,35 @@ async fn engine_state(
     Ok((EngineState { names, ports }, containers))
 }
 
-/// Validates the form and plans a new group `group`: names and host ports that collide with
-/// nothing on the engine or the host. Nothing is created.
+/// Validates the form and plans a new group `group` of an image that is on the engine: names
+/// and host ports that collide with nothing on the engine or the host. Nothing is created.
+/// An image that is not there is a field error; [`prepare_launch`] plans its pull instead.
 pub async fn plan_launch(
     engine: &Engine,
     req: &LaunchRequest,
     group: &str,
 ) -> Result<LaunchPlan, PlanError> {
+    let prepared = prepare_launch(engine, req, group).await?;
+    match prepared.pull {
+        None => Ok(prepared.plan),
+        Some(pull) => Err(PlanError::Invalid(vec![FieldError::new(
+            LaunchField::Image,
+            format!(
+                "the image {} is not on this engine; pull it first (`{}`)",
+                req.image.trim(),
+                pull.command
+            ),
+        )])),
+    }
+}
+
+/// Like [`plan_launch`], but an image that is not on the engine and can be pulled is planned
+/// as a pull first. Nothing is created or pulled.
+pub async fn prepare_launch(
+    engine: &Engine,
+    req: &LaunchRequest,
+    group: &str,
+) -> Result<PreparedLaunch, PlanError> {
     let image = req.image.trim().to_string();
     let (validated, image_found, state) = tokio::join!(
         async { validate(req) },
@@ -207,7 +284,12 @@ pub async fn plan_launch(
             if image.is_empty() {
                 Ok(Some(String::new()))
             } else {
-                engine.local_image_id(&image).await
+                match engine.local_image_id(&image).await {
+                    // A reference the engine cannot even parse: not there (and the pull
+                    // check below says what is wrong with it).
+                    Err(EngineError::BadRequest { .. }) => Ok(None),
+                    other => other,
+                }
             }
         },
         engine_state(engine),
@@ -222,13 +304,12 @@ pub async fn plan_launch(
             format!("bad launch group id {group:?}"),
         ));
     }
-    if image_found?.is_none() {
-        errors.push(FieldError::new(
-            LaunchField::Image,
-            format!(
-                "the image {image} is not on this engine; pull it first (`docker pull {image}`)"
-            ),
-        ));
+    let mut pull = None;
+    if image_found?.is_none() && !errors.iter().any(|e| e.field == LaunchField::Image) {
+        match pull_for_missing(&image) {
+            Ok(p) => pull = Some(p),
+            Err(e) => errors.push(e),
+        }
     }
     let (state, containers) = state?;
     if containers
@@ -244,7 +325,8 @@ pub async fn plan_launch(
         Ok(v) if errors.is_empty() => v,
         _ => return Err(PlanError::Invalid(errors)),
     };
-    plan_with_state(&spec, count, group, &state, 0)
+    let plan = plan_with_state(&spec, count, group, &state, 0)?;
+    Ok(PreparedLaunch { plan, pull })
 }
 
 fn plan_with_state(
@@ -266,13 +348,17 @@ pub async fn preview_launch(
     req: &LaunchRequest,
     group: &str,
 ) -> Result<LaunchPreview, EngineError> {
-    match plan_launch(engine, req, group).await {
-        Ok(plan) => {
-            let commands = plan
-                .replicas
+    match prepare_launch(engine, req, group).await {
+        Ok(PreparedLaunch { plan, pull }) => {
+            let commands = pull
                 .iter()
-                .take(PREVIEW_COMMANDS)
-                .map(docker_run_line)
+                .map(|p| p.command.clone())
+                .chain(
+                    plan.replicas
+                        .iter()
+                        .take(PREVIEW_COMMANDS)
+                        .map(docker_run_line),
+                )
                 .collect();
             let more = plan.replicas.len().saturating_sub(PREVIEW_COMMANDS) as u32;
             Ok(LaunchPreview {
@@ -289,6 +375,7 @@ pub async fn preview_launch(
                     .collect(),
                 commands,
                 more,
+                pull,
             })
         }
         Err(PlanError::Invalid(errors)) => Ok(LaunchPreview {
@@ -297,9 +384,63 @@ pub async fn preview_launch(
             replicas: Vec::new(),
             commands: Vec::new(),
             more: 0,
+            pull: None,
         }),
         Err(PlanError::Engine(e)) => Err(e),
     }
+}
+
+/// Launches the form's replicas as group `group`: pulls the image first if the engine does
+/// not have it (progress to `pull_sink`), then plans again (the engine may have changed
+/// meanwhile) and creates and starts the replicas. A failed pull fails the launch with the
+/// pull's error; a cancelled one ends it cancelled. Either way nothing is created.
+pub async fn launch(
+    engine: &Engine,
+    req: &LaunchRequest,
+    group: &str,
+    sink: Arc<dyn LaunchSink>,
+    pull_sink: Arc<dyn PullSink>,
+    cancel: CancellationToken,
+    options: &LaunchOptions,
+) -> Result<LaunchOutcome, PlanError> {
+    let started = Instant::now();
+    let prepared = prepare_launch(engine, req, group).await?;
+    let plan = match prepared.pull {
+        None => prepared.plan,
+        Some(pull) => {
+            let pulled = run_pull(
+                engine,
+                &pull.reference,
+                pull_sink,
+                cancel.clone(),
+                PULL_TICK,
+            )
+            .await?;
+            if matches!(pulled, PullOutcome::Cancelled { .. }) || cancel.is_cancelled() {
+                let replicas: Vec<ReplicaProgress> = prepared
+                    .plan
+                    .replicas
+                    .iter()
+                    .map(|r| ReplicaProgress {
+                        replica: r.replica,
+                        name: r.name.clone(),
+                        phase: ReplicaPhase::Skipped,
+                        container_id: None,
+                        error: None,
+                    })
+                    .collect();
+                sink.progress(replicas.clone());
+                return Ok(LaunchOutcome {
+                    group: group.to_string(),
+                    replicas,
+                    cancelled: true,
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                });
+            }
+            plan_launch(engine, req, group).await?
+        }
+    };
+    Ok(run_launch(engine, &plan, sink, cancel, options).await)
 }
 
 /// One step's result, sent from a replica's task to the loop.
@@ -633,4 +774,45 @@ pub async fn remove_launched(
         .filter(|c| wanted.contains(c.id.as_str()))
         .collect();
     Ok(remove_all(engine, &doomed, concurrency).await.1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_reference_is_pulled_from_its_registry() {
+        let p = pull_for_missing(" 127.0.0.1:5000/team/app:v2 ").unwrap();
+        assert_eq!(p.reference, "127.0.0.1:5000/team/app:v2");
+        assert_eq!(p.registry, "127.0.0.1:5000");
+        assert_eq!(p.command, "docker pull 127.0.0.1:5000/team/app:v2");
+        let p = pull_for_missing("berth-test/x").unwrap();
+        assert_eq!(p.reference, "berth-test/x:latest");
+        assert_eq!(p.registry, "Docker Hub");
+        assert_eq!(p.command, "docker pull berth-test/x:latest");
+    }
+
+    #[test]
+    fn a_missing_image_id_or_malformed_reference_is_a_field_error() {
+        for bad in [
+            "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+            "0123456789ab",
+        ] {
+            let e = pull_for_missing(bad).unwrap_err();
+            assert_eq!(e.field, LaunchField::Image);
+            assert!(e.message.contains("no image with the ID"), "{}", e.message);
+        }
+        for bad in ["Upper/Case:1", "x:tag:again", "-leading"] {
+            let e = pull_for_missing(bad).unwrap_err();
+            assert_eq!(e.field, LaunchField::Image);
+            assert!(
+                e.message.contains("not a valid image reference"),
+                "{bad}: {}",
+                e.message
+            );
+        }
+        // Short hex-looking names are still names.
+        assert!(pull_for_missing("cafe").is_ok());
+    }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ContainerSummary, ReplicaProgress } from "../../ipc";
-import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, memberPorts, scaleError } from "./model";
+import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, memberPorts, pullNote, scaleError } from "./model";
 
 function container(name: string, labels: Record<string, string>, state: ContainerSummary["state"] = "running"): ContainerSummary {
   return {
@@ -85,5 +85,14 @@ describe("memberPorts", () => {
     const v6 = { ...v4, host_ip: "::" };
     const exposed = { host_ip: null, host_port: null, container_port: 53, protocol: "udp" };
     expect(memberPorts([v4, v6, exposed])).toBe("8080→80, 53");
+  });
+});
+
+describe("pull note", () => {
+  it("names the reference and registry of an image that will be pulled first", () => {
+    expect(pullNote(null)).toBeNull();
+    expect(pullNote({ reference: "berth-test/x:1", registry: "Docker Hub", command: "docker pull berth-test/x:1" })).toBe(
+      "berth-test/x:1 is not on this engine; it will be pulled from Docker Hub first",
+    );
   });
 });

@@ -6,6 +6,7 @@ import type {
   LaunchField,
   LaunchRequest,
   LaunchSpec,
+  PlannedPull,
   PortMapping,
   ReplicaPhase,
   ReplicaProgress,
@@ -46,6 +47,12 @@ export function appendEnv(current: string, file: string): string {
   const body = file.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
   if (current.trim() === "") return body;
   return `${current.replace(/\n*$/, "")}\n${body}`;
+}
+
+/** The preview's note for an image that is not on the engine (null when it is). */
+export function pullNote(pull: PlannedPull | null | undefined): string | null {
+  if (!pull) return null;
+  return `${pull.reference} is not on this engine; it will be pulled from ${pull.registry} first`;
 }
 
 /** Applies a progress batch to the per-replica table (by replica number). */
