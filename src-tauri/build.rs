@@ -23,6 +23,11 @@ const COMMANDS: &[&str] = &[
     "image_history",
     "prune_preview",
     "prune",
+    "get_settings",
+    "update_settings",
+    "dismiss_settings_notices",
+    "watch_stats",
+    "export_stats",
 ];
 
 fn main() {

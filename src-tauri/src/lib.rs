@@ -1,12 +1,17 @@
 //! The Tauri shell: wires Berth's headless core (`berth_core`) to the window. Everything here
 //! is glue; the logic it calls lives in `berth_core` and is tested without a webview.
 
+mod desktop;
 mod ipc;
+mod notify;
+mod settings;
 mod startup;
+mod tray;
 
 use std::sync::Arc;
 
 use berth_core::engine::resolve_endpoint;
+use berth_core::services::stats::{StatsConfig, StatsHub};
 use berth_core::services::{run_watcher, EngineHub, WatcherConfig};
 use tauri::{Manager, RunEvent, Runtime};
 use tokio_util::sync::CancellationToken;
@@ -18,7 +23,15 @@ pub fn run() {
     let clock = StartupClock::start();
     startup::prefer_light_webkit();
     init_logging();
-    let app = match run_app(tauri::Builder::default(), clock).build(tauri::generate_context!()) {
+    let mut builder = tauri::Builder::default();
+    // Issue #6: one running instance; it needs a session bus (see `desktop`).
+    if desktop::session_bus_reachable() {
+        builder = builder.plugin(desktop::single_instance());
+    } else {
+        tracing::warn!("no D-Bus session bus: running without the single-instance check");
+    }
+    builder = builder.plugin(tray::plugin());
+    let app = match run_app(builder, clock).build(tauri::generate_context!()) {
         Ok(app) => app,
         Err(e) => {
             tracing::error!(error = %e, "Berth could not start its window");
@@ -41,13 +54,19 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
     let initial = resolve_endpoint().map(|e| e.uri).unwrap_or_default();
     let hub = Arc::new(EngineHub::new(&initial));
     let cancel = CancellationToken::new();
+    let stats = Arc::new(StatsHub::new(StatsConfig::default()));
     builder
+        .manage(stats.clone())
         .manage(hub.clone())
         .manage(cancel.clone())
         .manage(clock)
         .manage(ipc::launch::Launches::default())
         .manage(ipc::streams::Streams::default())
         .manage(ipc::images::PruneScope::from_env())
+        .manage(tray::TrayRefresh::default())
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_notification::init())
+        .on_window_event(window_event)
         .invoke_handler(tauri::generate_handler![
             ipc::commands::engine_status,
             ipc::commands::inventory,
@@ -70,14 +89,49 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
             ipc::images::image_history,
             ipc::images::prune_preview,
             ipc::images::prune,
+            ipc::settings::get_settings,
+            ipc::settings::update_settings,
+            ipc::settings::dismiss_settings_notices,
+            ipc::stats::watch_stats,
+            ipc::stats::export_stats,
         ])
         .setup(move |app| {
+            app.manage(settings::init(app.handle()));
             let sink = Arc::new(ipc::events::EventSink::new(app.handle().clone()));
-            let config = WatcherConfig::new(Arc::new(resolve_endpoint));
+            let config = WatcherConfig::new(desktop::resolver(app.handle().clone()));
+            let stats_hub = hub.clone();
+            tauri::async_runtime::spawn(stats.run(move || stats_hub.engine(), cancel.clone()));
             tauri::async_runtime::spawn(run_watcher(hub, sink, config, cancel));
             startup::show_window_if_ui_stalls(app.handle().clone());
             Ok(())
         })
+}
+
+/// Closing the window keeps Berth in the tray when the setting says so and a tray exists.
+fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+    let tauri::WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    let app = window.app_handle();
+    let has_tray = app
+        .try_state::<tray::TrayRefresh>()
+        .is_some_and(|t| t.active.load(std::sync::atomic::Ordering::SeqCst));
+    let Some(settings) = app.try_state::<settings::SettingsState>() else {
+        return;
+    };
+    if has_tray && settings.settings().close_to_tray {
+        api.prevent_close();
+        if let Err(e) = window.hide() {
+            tracing::warn!(error = %e, "could not hide the window");
+        }
+        if settings.closed_to_tray(app) {
+            notify::show(
+                app,
+                "Berth is still running",
+                "Berth keeps running in the tray. Quit from the tray menu, or turn this off in Settings.",
+            );
+        }
+    }
 }
 
 fn init_logging() {

@@ -15,6 +15,8 @@ mod logs;
 mod permission;
 mod problems;
 mod prune;
+mod stats;
+mod tray;
 mod watcher;
 
 use std::time::Duration;

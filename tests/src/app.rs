@@ -490,6 +490,11 @@ fn start_driver(log: &Path, env: &[(&str, Option<&str>)]) -> Result<(u16, Proces
         if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
             cmd.env("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
         }
+        // Each launch gets its own settings folder (next to its log), so tests never read or
+        // write a user's settings; a test that passes BERTH_CONFIG_DIR keeps its own.
+        let config = log.with_extension("config");
+        let _ = std::fs::remove_dir_all(&config);
+        cmd.env("BERTH_CONFIG_DIR", &config);
         for (key, value) in env {
             match value {
                 Some(v) => cmd.env(key, v),

@@ -6,4 +6,6 @@ pub mod error;
 pub mod events;
 pub mod images;
 pub mod launch;
+pub mod settings;
+pub mod stats;
 pub mod streams;

@@ -225,3 +225,31 @@ export function prunePreview(request: PruneRequest): Promise<PrunePreview> {
 export function prune(request: PruneRequest): Promise<PruneReport> {
   return call<PruneReport>("prune", { request });
 }
+
+// --- Settings (issue #6) ---
+import type { Settings } from "./bindings/Settings";
+import type { SettingsView } from "./bindings/SettingsView";
+export type { Settings, SettingsView };
+export type { Theme } from "./bindings/Theme";
+export type { LaunchPreset } from "./bindings/LaunchPreset";
+export type { SettingsNotice } from "./bindings/SettingsNotice";
+
+/** The stored settings, plus any notice (bad file kept aside, closed to the tray). */
+export function getSettings(): Promise<SettingsView> {
+  return call<SettingsView>("get_settings");
+}
+
+/** Validates and saves; rejects with `invalid_input` naming each bad value. */
+export function updateSettings(settings: Settings): Promise<Settings> {
+  return call<Settings>("update_settings", { settings });
+}
+
+/** The user has read the settings notices. */
+export function dismissSettingsNotices(): Promise<void> {
+  return call<void>("dismiss_settings_notices");
+}
+
+/** The tray's "Open logs" for a container id. */
+export async function onTrayOpenLogs(handler: (id: string) => void): Promise<Unsubscribe> {
+  return listen<string>("tray-open-logs", (event) => handler(event.payload));
+}

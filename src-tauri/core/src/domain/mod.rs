@@ -12,6 +12,8 @@ pub mod logs;
 pub mod prune;
 pub mod pull;
 pub mod reference;
+pub mod settings;
+pub mod stats;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};
 pub use engine_info::{EngineInfo, EngineProblem, EngineProblemKind, EngineStatus};

@@ -16,6 +16,8 @@ pub enum EndpointSource {
     DockerHost,
     /// A docker context, by name (from `DOCKER_CONTEXT` or `currentContext` in config.json).
     Context(String),
+    /// The engine endpoint set in Berth's settings.
+    Settings,
     Default,
 }
 
@@ -24,6 +26,7 @@ impl std::fmt::Display for EndpointSource {
         match self {
             Self::DockerHost => f.write_str("DOCKER_HOST"),
             Self::Context(name) => write!(f, "docker context \"{name}\""),
+            Self::Settings => f.write_str("Berth's settings"),
             Self::Default => f.write_str("default socket"),
         }
     }

@@ -22,6 +22,8 @@ pub struct EngineEvent {
     pub action: String,
     /// Container or image ID (for `tag`/`untag`, the image ID).
     pub actor_id: String,
+    /// The actor's attributes: a container's labels, `name`, `image`, `exitCode` on `die`.
+    pub attributes: HashMap<String, String>,
 }
 
 impl EngineEvent {
@@ -60,6 +62,11 @@ impl EngineEvent {
             action: m
                 .action
                 .map(|a| a.split(':').next().unwrap_or_default().trim().to_string())
+                .unwrap_or_default(),
+            attributes: m
+                .actor
+                .as_ref()
+                .and_then(|a| a.attributes.clone())
                 .unwrap_or_default(),
             actor_id: m.actor.and_then(|a| a.id).unwrap_or_default(),
         })
@@ -112,6 +119,7 @@ mod tests {
             kind,
             action: action.into(),
             actor_id: "x".into(),
+            attributes: HashMap::new(),
         }
     }
 

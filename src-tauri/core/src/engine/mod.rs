@@ -13,6 +13,7 @@ mod list;
 mod logs;
 mod prune;
 mod pull;
+mod stats;
 
 pub use client::Engine;
 pub use create::create_body;

@@ -1,11 +1,15 @@
 //! Long-running work with an owner and a cancellation token.
 
 pub mod actions;
+pub mod deaths;
 mod host_ports;
 mod hub;
 pub mod launcher;
 pub mod logs;
 pub mod pull;
+pub mod stats;
+pub mod tray_actions;
+pub mod tray_model;
 mod watcher;
 
 pub use host_ports::host_port_free;

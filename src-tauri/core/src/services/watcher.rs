@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use tokio::time::{sleep, sleep_until, Instant};
 use tokio_util::sync::CancellationToken;
 
+use super::deaths::{ContainerDied, DeathTracker};
 use super::EngineHub;
 use crate::domain::EngineStatus;
 use crate::engine::{Endpoint, Engine, EngineError};
@@ -17,6 +18,8 @@ use crate::engine::{Endpoint, Engine, EngineError};
 pub trait WatchSink: Send + Sync + 'static {
     fn status_changed(&self, status: &EngineStatus);
     fn inventory_changed(&self);
+    /// A container Berth launched died unexpectedly (non-zero exit, OOM). Not debounced.
+    fn container_died(&self, _died: &ContainerDied) {}
 }
 
 type Resolver = dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync;
@@ -105,6 +108,7 @@ async fn follow_events(
     let events = engine.events(Duration::from_secs(2));
     tokio::pin!(events);
     let mut flush_at: Option<Instant> = None;
+    let mut deaths = DeathTracker::default();
     let reason = loop {
         tokio::select! {
             _ = cancel.cancelled() => return None,
@@ -114,6 +118,9 @@ async fn follow_events(
             }
             item = events.next() => match item {
                 Some(Ok(event)) => {
+                    if let Some(died) = deaths.observe(&event, std::time::Instant::now()) {
+                        sink.container_died(&died);
+                    }
                     if event.changes_inventory() && flush_at.is_none() {
                         flush_at = Some(Instant::now() + config.debounce);
                     }

@@ -1,0 +1,498 @@
+//! The tray menu as data, built from state by a pure function. The app draws it with
+//! Tauri's tray API; every clickable item carries a typed [`TrayId`] that round-trips
+//! through the string id the tray hands back.
+
+use std::collections::BTreeMap;
+
+use crate::domain::launch::plan::spec_from_labels;
+use crate::domain::launch::LABEL_GROUP;
+use crate::domain::{ContainerState, ContainerSummary, EngineStatus, Inventory};
+
+/// Per-container entries are capped so the menu stays a sane length.
+pub const MAX_RUNNING: usize = 10;
+pub const MAX_STOPPED: usize = 5;
+pub const MAX_LAUNCH_ANOTHER: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerCommand {
+    Start,
+    Stop,
+    Restart,
+    /// Opens the window on the container's logs.
+    Logs,
+}
+
+impl ContainerCommand {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+            Self::Logs => "logs",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "start" => Self::Start,
+            "stop" => Self::Stop,
+            "restart" => Self::Restart,
+            "logs" => Self::Logs,
+            _ => return None,
+        })
+    }
+}
+
+/// What a menu item does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrayId {
+    OpenWindow,
+    Quit,
+    Container {
+        command: ContainerCommand,
+        id: String,
+    },
+    /// One more replica of a launch group, with the group's own launch settings.
+    ScaleUp {
+        group: String,
+    },
+    /// Stops every running container carrying Berth's group label.
+    StopAllLaunched,
+}
+
+impl TrayId {
+    /// The string id the tray gives back on a click.
+    pub fn encode(&self) -> String {
+        match self {
+            Self::OpenWindow => "open".into(),
+            Self::Quit => "quit".into(),
+            Self::Container { command, id } => format!("container:{}:{id}", command.as_str()),
+            Self::ScaleUp { group } => format!("scale-up:{group}"),
+            Self::StopAllLaunched => "stop-all-launched".into(),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => return Some(Self::OpenWindow),
+            "quit" => return Some(Self::Quit),
+            "stop-all-launched" => return Some(Self::StopAllLaunched),
+            _ => {}
+        }
+        if let Some(rest) = s.strip_prefix("container:") {
+            let (command, id) = rest.split_once(':')?;
+            let command = ContainerCommand::parse(command)?;
+            return (!id.is_empty()).then(|| Self::Container {
+                command,
+                id: id.to_string(),
+            });
+        }
+        let group = s.strip_prefix("scale-up:")?;
+        (!group.is_empty()).then(|| Self::ScaleUp {
+            group: group.to_string(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrayItem {
+    Action {
+        id: TrayId,
+        label: String,
+        enabled: bool,
+    },
+    /// Plain, disabled text.
+    Text(String),
+    Submenu {
+        label: String,
+        items: Vec<TrayItem>,
+    },
+    Separator,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayMenu {
+    pub tooltip: String,
+    pub items: Vec<TrayItem>,
+}
+
+fn action(id: TrayId, label: impl Into<String>) -> TrayItem {
+    TrayItem::Action {
+        id,
+        label: label.into(),
+        enabled: true,
+    }
+}
+
+/// Builds the menu. `inventory` is `None` when the engine is not connected (or the last
+/// listing failed).
+pub fn build_tray_menu(status: &EngineStatus, inventory: Option<&Inventory>) -> TrayMenu {
+    let engine_line = match status {
+        EngineStatus::Connected { info } => format!("Engine: Docker {} (connected)", info.version),
+        EngineStatus::Connecting { endpoint } => format!("Engine: connecting to {endpoint}…"),
+        EngineStatus::Unavailable { problem } => {
+            format!("Engine: unavailable ({})", problem.message)
+        }
+    };
+    let mut items = vec![
+        action(TrayId::OpenWindow, "Open Berth"),
+        TrayItem::Separator,
+    ];
+    let inventory = match (status, inventory) {
+        (EngineStatus::Connected { .. }, Some(inv)) => inv,
+        _ => {
+            let tooltip = match status {
+                EngineStatus::Connecting { .. } => "Berth: connecting to the engine…".to_string(),
+                _ => "Berth: engine unavailable".to_string(),
+            };
+            items.push(TrayItem::Text(engine_line));
+            items.push(TrayItem::Separator);
+            items.push(action(TrayId::Quit, "Quit Berth"));
+            return TrayMenu { tooltip, items };
+        }
+    };
+
+    let (running, stopped): (Vec<&ContainerSummary>, Vec<&ContainerSummary>) =
+        inventory.containers.iter().partition(|c| c.state.is_up());
+    let tooltip = format!(
+        "Berth: engine connected, {} of {} containers running",
+        running.len(),
+        inventory.containers.len()
+    );
+
+    if running.is_empty() {
+        items.push(TrayItem::Text("No running containers".into()));
+    } else {
+        items.push(TrayItem::Text(format!("Running ({})", running.len())));
+        for c in running.iter().take(MAX_RUNNING) {
+            let id = |command| TrayId::Container {
+                command,
+                id: c.id.clone(),
+            };
+            items.push(TrayItem::Submenu {
+                label: container_label(c),
+                items: vec![
+                    action(id(ContainerCommand::Stop), "Stop"),
+                    action(id(ContainerCommand::Restart), "Restart"),
+                    action(id(ContainerCommand::Logs), "Open logs"),
+                ],
+            });
+        }
+        more(&mut items, running.len(), MAX_RUNNING);
+    }
+    if !stopped.is_empty() {
+        items.push(TrayItem::Separator);
+        items.push(TrayItem::Text(format!("Stopped ({})", stopped.len())));
+        for c in stopped.iter().take(MAX_STOPPED) {
+            items.push(TrayItem::Submenu {
+                label: container_label(c),
+                items: vec![action(
+                    TrayId::Container {
+                        command: ContainerCommand::Start,
+                        id: c.id.clone(),
+                    },
+                    "Start",
+                )],
+            });
+        }
+        more(&mut items, stopped.len(), MAX_STOPPED);
+    }
+
+    let groups = launch_groups(&inventory.containers);
+    if !groups.is_empty() {
+        items.push(TrayItem::Separator);
+        let launch_items = groups
+            .iter()
+            .take(MAX_LAUNCH_ANOTHER)
+            .map(|g| {
+                action(
+                    TrayId::ScaleUp {
+                        group: g.id.clone(),
+                    },
+                    format!("{} (group of {})", g.image, g.members),
+                )
+            })
+            .collect();
+        items.push(TrayItem::Submenu {
+            label: "Launch another".into(),
+            items: launch_items,
+        });
+    }
+    let launched_running = running
+        .iter()
+        .filter(|c| c.labels.contains_key(LABEL_GROUP))
+        .count();
+    items.push(TrayItem::Separator);
+    items.push(TrayItem::Action {
+        id: TrayId::StopAllLaunched,
+        label: format!("Stop all containers launched by Berth ({launched_running})"),
+        enabled: launched_running > 0,
+    });
+    items.push(TrayItem::Separator);
+    items.push(TrayItem::Text(engine_line));
+    items.push(action(TrayId::Quit, "Quit Berth"));
+    TrayMenu { tooltip, items }
+}
+
+fn container_label(c: &ContainerSummary) -> String {
+    let state = if c.state == ContainerState::Running {
+        String::new()
+    } else {
+        format!(" ({})", c.state)
+    };
+    format!("{} — {}{state}", c.name, c.image)
+}
+
+/// "…and N more" opens the window.
+fn more(items: &mut Vec<TrayItem>, total: usize, shown: usize) {
+    if total > shown {
+        items.push(action(
+            TrayId::OpenWindow,
+            format!("…and {} more", total - shown),
+        ));
+    }
+}
+
+struct GroupLine {
+    id: String,
+    image: String,
+    members: usize,
+}
+
+/// Launch groups whose launch settings label is readable (so they can be scaled up).
+fn launch_groups(containers: &[ContainerSummary]) -> Vec<GroupLine> {
+    let mut groups: BTreeMap<&str, GroupLine> = BTreeMap::new();
+    for c in containers {
+        let Some(group) = c.labels.get(LABEL_GROUP) else {
+            continue;
+        };
+        if let Some(line) = groups.get_mut(group.as_str()) {
+            line.members += 1;
+        } else if let Some(spec) = spec_from_labels(&c.labels) {
+            groups.insert(
+                group,
+                GroupLine {
+                    id: group.clone(),
+                    image: spec.image,
+                    members: 1,
+                },
+            );
+        }
+    }
+    groups.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{EngineInfo, EngineProblem, EngineProblemKind};
+
+    fn info() -> EngineInfo {
+        EngineInfo {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            endpoint_source: "default socket".into(),
+            product: "Docker".into(),
+            version: "20.10.24".into(),
+            api_version: "1.41".into(),
+            os: "linux".into(),
+            arch: "x86_64".into(),
+            kernel: "6.1".into(),
+            host_name: "h".into(),
+        }
+    }
+
+    fn connected() -> EngineStatus {
+        EngineStatus::Connected { info: info() }
+    }
+
+    fn container(name: &str, state: ContainerState, labels: &[(&str, &str)]) -> ContainerSummary {
+        ContainerSummary {
+            id: format!("id-{name}"),
+            short_id: name.into(),
+            name: name.into(),
+            image: "busybox".into(),
+            image_id: "sha256:b".into(),
+            command: String::new(),
+            state,
+            status: String::new(),
+            ports: vec![],
+            created: 0,
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn inventory(containers: Vec<ContainerSummary>) -> Inventory {
+        Inventory {
+            containers,
+            images: vec![],
+        }
+    }
+
+    fn ids(items: &[TrayItem]) -> Vec<TrayId> {
+        let mut out = Vec::new();
+        for item in items {
+            match item {
+                TrayItem::Action { id, .. } => out.push(id.clone()),
+                TrayItem::Submenu { items, .. } => out.extend(ids(items)),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn texts(items: &[TrayItem]) -> Vec<String> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                TrayItem::Text(t) => Some(t.clone()),
+                TrayItem::Action { label, .. } | TrayItem::Submenu { label, .. } => {
+                    Some(label.clone())
+                }
+                TrayItem::Separator => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_round_trip() {
+        let all = [
+            TrayId::OpenWindow,
+            TrayId::Quit,
+            TrayId::StopAllLaunched,
+            TrayId::ScaleUp { group: "g1".into() },
+            TrayId::Container {
+                command: ContainerCommand::Restart,
+                id: "abc:def".into(),
+            },
+        ];
+        for id in all {
+            assert_eq!(TrayId::parse(&id.encode()), Some(id.clone()), "{id:?}");
+        }
+        for bad in [
+            "",
+            "container:stop:",
+            "container:explode:x",
+            "scale-up:",
+            "nope",
+        ] {
+            assert_eq!(TrayId::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn running_and_stopped_containers() {
+        let inv = inventory(vec![
+            container("web", ContainerState::Running, &[]),
+            container("db", ContainerState::Exited, &[]),
+        ]);
+        let menu = build_tray_menu(&connected(), Some(&inv));
+        assert!(
+            menu.tooltip.contains("1 of 2 containers running"),
+            "{}",
+            menu.tooltip
+        );
+        let ids = ids(&menu.items);
+        let c = |command, id: &str| TrayId::Container {
+            command,
+            id: id.into(),
+        };
+        for expected in [
+            TrayId::OpenWindow,
+            c(ContainerCommand::Stop, "id-web"),
+            c(ContainerCommand::Restart, "id-web"),
+            c(ContainerCommand::Logs, "id-web"),
+            c(ContainerCommand::Start, "id-db"),
+            TrayId::StopAllLaunched,
+            TrayId::Quit,
+        ] {
+            assert!(ids.contains(&expected), "{expected:?} missing from {ids:?}");
+        }
+        assert!(!ids.contains(&c(ContainerCommand::Stop, "id-db")));
+        // Nothing launched by Berth runs: the stop-all item says 0 and is disabled.
+        assert!(menu.items.iter().any(|i| matches!(i,
+            TrayItem::Action { id: TrayId::StopAllLaunched, enabled: false, label } if label.ends_with("(0)"))));
+    }
+
+    #[test]
+    fn no_containers() {
+        let menu = build_tray_menu(&connected(), Some(&inventory(vec![])));
+        assert!(texts(&menu.items).contains(&"No running containers".to_string()));
+        assert!(menu.tooltip.contains("0 of 0"));
+    }
+
+    #[test]
+    fn engine_down_shows_the_state_and_no_actions_on_containers() {
+        let status = EngineStatus::Unavailable {
+            problem: EngineProblem {
+                kind: EngineProblemKind::Unreachable,
+                endpoint: "unix:///x.sock".into(),
+                message: "connection refused".into(),
+                hint: String::new(),
+            },
+        };
+        let inv = inventory(vec![container("web", ContainerState::Running, &[])]);
+        let menu = build_tray_menu(&status, Some(&inv));
+        assert_eq!(ids(&menu.items), vec![TrayId::OpenWindow, TrayId::Quit]);
+        assert!(menu.tooltip.contains("unavailable"));
+        assert!(texts(&menu.items)
+            .iter()
+            .any(|t| t.contains("connection refused")));
+    }
+
+    #[test]
+    fn many_containers_are_capped() {
+        let mut containers: Vec<_> = (0..40)
+            .map(|i| container(&format!("r{i}"), ContainerState::Running, &[]))
+            .collect();
+        containers
+            .extend((0..30).map(|i| container(&format!("s{i}"), ContainerState::Exited, &[])));
+        let menu = build_tray_menu(&connected(), Some(&inventory(containers)));
+        let submenus = menu
+            .items
+            .iter()
+            .filter(|i| matches!(i, TrayItem::Submenu { .. }))
+            .count();
+        assert_eq!(submenus, MAX_RUNNING + MAX_STOPPED);
+        assert!(
+            menu.items.len() <= 30,
+            "{} top-level items",
+            menu.items.len()
+        );
+        let texts = texts(&menu.items);
+        assert!(texts.contains(&"…and 30 more".to_string()), "{texts:?}");
+        assert!(texts.contains(&"…and 25 more".to_string()), "{texts:?}");
+    }
+
+    #[test]
+    fn launch_groups_offer_one_more_and_stop_all_counts_them() {
+        let (_, spec) = crate::domain::launch::validate(&crate::domain::launch::LaunchRequest {
+            image: "busybox".into(),
+            replicas: "3".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let spec = serde_json::to_string(&spec).unwrap();
+        let labels = [("berth.group", "g1"), ("berth.launch", spec.as_str())];
+        let inv = inventory(vec![
+            container("a-1", ContainerState::Running, &labels),
+            container("a-2", ContainerState::Running, &labels),
+            container("a-3", ContainerState::Exited, &labels),
+            container("other", ContainerState::Running, &[]),
+        ]);
+        let menu = build_tray_menu(&connected(), Some(&inv));
+        let launch = menu
+            .items
+            .iter()
+            .find_map(|i| match i {
+                TrayItem::Submenu { label, items } if label == "Launch another" => Some(items),
+                _ => None,
+            })
+            .expect("a Launch another submenu");
+        assert_eq!(ids(launch), vec![TrayId::ScaleUp { group: "g1".into() }]);
+        assert!(texts(launch)[0].contains("group of 3"));
+        assert!(menu.items.iter().any(|i| matches!(i,
+            TrayItem::Action { id: TrayId::StopAllLaunched, enabled: true, label } if label.ends_with("(2)"))));
+    }
+}

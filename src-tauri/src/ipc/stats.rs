@@ -1,0 +1,75 @@
+//! Live container stats over a channel, and a chart's history saved as CSV.
+
+use std::sync::Arc;
+
+use berth_core::domain::stats::to_csv;
+use berth_core::services::logs::downloads_dir;
+use berth_core::services::stats::{StatsHub, StatsSink, StatsUpdate};
+use tauri::ipc::Channel;
+use tauri::State;
+use tokio_util::sync::CancellationToken;
+
+use super::error::IpcError;
+use super::streams::Streams;
+
+struct ChannelSink(Channel<Vec<StatsUpdate>>);
+
+impl StatsSink for ChannelSink {
+    fn send(&self, batch: Vec<StatsUpdate>) -> bool {
+        self.0.send(batch).is_ok()
+    }
+}
+
+/// Sends the history of `ids` (of every running container too with `all`) to `on_batch`,
+/// then one batch per tick, until `stop_stream(ticket)` or the channel fails. Resolves when
+/// the subscription has ended.
+#[tauri::command]
+pub async fn watch_stats(
+    stats: State<'_, Arc<StatsHub>>,
+    streams: State<'_, Streams>,
+    app_cancel: State<'_, CancellationToken>,
+    ids: Vec<String>,
+    all: bool,
+    ticket: String,
+    on_batch: Channel<Vec<StatsUpdate>>,
+) -> Result<(), IpcError> {
+    let lease = streams.begin(&ticket, &app_cancel);
+    let key = stats.subscribe(ids, all, Arc::new(ChannelSink(on_batch)));
+    lease.token.cancelled().await;
+    stats.unsubscribe(key);
+    streams.end(&ticket, &lease);
+    Ok(())
+}
+
+/// Writes the history of container `id` as CSV to the Downloads folder; returns the path.
+#[tauri::command]
+pub async fn export_stats(
+    stats: State<'_, Arc<StatsHub>>,
+    id: String,
+    name: String,
+) -> Result<String, IpcError> {
+    let dir = downloads_dir().ok_or_else(|| IpcError {
+        kind: super::error::IpcErrorKind::Internal,
+        message: "there is no Downloads or home folder to save to".into(),
+    })?;
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let secs = (berth_core::services::stats::now_ms() / 1000.0) as u64;
+    let path = dir.join(format!("{safe}-stats-{secs}.csv"));
+    let text = to_csv(&stats.history(&id));
+    let io = |e: std::io::Error| IpcError {
+        kind: super::error::IpcErrorKind::Internal,
+        message: format!("cannot write {}: {e}", path.display()),
+    };
+    tokio::fs::create_dir_all(&dir).await.map_err(io)?;
+    tokio::fs::write(&path, text).await.map_err(io)?;
+    Ok(path.display().to_string())
+}
