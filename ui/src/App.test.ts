@@ -18,6 +18,9 @@ vi.mock("./ipc", async (importOriginal) => {
     uiReady: vi.fn(),
     onEngineStatus: vi.fn(),
     onInventoryChanged: vi.fn(),
+    onTrayOpenLogs: vi.fn(),
+    containerLogs: vi.fn(),
+    stopStream: vi.fn(),
   };
 });
 
@@ -30,6 +33,7 @@ const unavailable = (kind: Parameters<typeof problem>[0] = "unreachable"): Engin
 
 let emitStatus: (s: EngineStatus) => void;
 let emitInventoryChanged: () => void;
+let emitTrayOpenLogs: (id: string) => void;
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -50,6 +54,12 @@ beforeEach(() => {
   });
   mocked.onInventoryChanged.mockImplementation(async (h) => {
     emitInventoryChanged = h;
+    return () => {};
+  });
+  mocked.containerLogs.mockResolvedValue(undefined);
+  mocked.stopStream.mockResolvedValue(true);
+  mocked.onTrayOpenLogs.mockImplementation(async (h) => {
+    emitTrayOpenLogs = h;
     return () => {};
   });
 });
@@ -290,6 +300,16 @@ describe("containers view", () => {
     const firstGroup = await findByTestId("container-group");
     expect(firstGroup.dataset.image).toBe([...new Set(inv.containers.map((c) => c.image))].sort()[0]);
     expect(firstGroup.textContent).toMatch(/\d+ containers · \d+ running/);
+  });
+
+  it("the tray's Open logs switches to the containers view with that container's detail open", async () => {
+    const { inv, getByTestId, findByTestId } = await renderWith(5);
+    await fireEvent.click(getByTestId("tab-images"));
+    const target = inv.containers[3]!;
+    emitTrayOpenLogs(target.id);
+    const detail = await findByTestId("container-detail");
+    expect(detail.dataset.id).toBe(target.id);
+    expect(getByTestId("container-filter")).toBeTruthy();
   });
 
   it("keeps the filter when switching to images and back", async () => {
