@@ -25,6 +25,7 @@ use fantoccini::Locator;
 mod launch;
 mod manage;
 mod settings;
+mod stats;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);

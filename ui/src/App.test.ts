@@ -21,6 +21,7 @@ vi.mock("./ipc", async (importOriginal) => {
     onTrayOpenLogs: vi.fn(),
     containerLogs: vi.fn(),
     stopStream: vi.fn(),
+    watchStats: vi.fn(),
   };
 });
 
@@ -58,6 +59,7 @@ beforeEach(() => {
   });
   mocked.containerLogs.mockResolvedValue(undefined);
   mocked.stopStream.mockResolvedValue(true);
+  mocked.watchStats.mockResolvedValue(undefined);
   mocked.onTrayOpenLogs.mockImplementation(async (h) => {
     emitTrayOpenLogs = h;
     return () => {};

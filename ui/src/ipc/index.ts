@@ -28,6 +28,8 @@ import type { PruneRequest } from "./bindings/PruneRequest";
 import type { PullOutcome } from "./bindings/PullOutcome";
 import type { PullProgress } from "./bindings/PullProgress";
 import type { RemoveImageResult } from "./bindings/RemoveImageResult";
+import type { StatsPoint } from "./bindings/StatsPoint";
+import type { StatsUpdate } from "./bindings/StatsUpdate";
 
 export type { ContainerState } from "./bindings/ContainerState";
 export type { ContainerSummary } from "./bindings/ContainerSummary";
@@ -49,6 +51,7 @@ export type { LogStream } from "./bindings/LogStream";
 export type { PruneItem } from "./bindings/PruneItem";
 export type { ActionResult, ContainerAction, ContainerDetails, HistoryEntry, LogLine, LogRequest };
 export type { PrunePreview, PruneReport, PruneRequest, PullOutcome, PullProgress, RemoveImageResult };
+export type { StatsPoint, StatsUpdate };
 export type { GroupAction, LaunchOutcome, LaunchPreview, LaunchRequest, ReplicaProgress, ScaleOutcome };
 
 /** Stops an event subscription. */
@@ -181,7 +184,27 @@ export function containerLogs(
   return call<void>("container_logs", { id, request, ticket, onLines: channel });
 }
 
-/** Ends a log stream or cancels a pull; false if it had already ended. */
+/**
+ * Streams stats of `ids` (of every running container too with `all`): first their history,
+ * then one batch per tick, until `stopStream(ticket)`. Resolves when the subscription has ended.
+ */
+export function watchStats(
+  ids: string[],
+  all: boolean,
+  ticket: string,
+  onBatch: (batch: StatsUpdate[]) => void,
+): Promise<void> {
+  const channel = new Channel<StatsUpdate[]>();
+  channel.onmessage = onBatch;
+  return call<void>("watch_stats", { ids, all, ticket, onBatch: channel });
+}
+
+/** Saves a container's stats history as CSV to the Downloads folder; resolves with the file's path. */
+export function exportStats(id: string, name: string): Promise<string> {
+  return call<string>("export_stats", { id, name });
+}
+
+/** Ends a log or stats stream or cancels a pull; false if it had already ended. */
 export function stopStream(ticket: string): Promise<boolean> {
   return call<boolean>("stop_stream", { ticket });
 }
