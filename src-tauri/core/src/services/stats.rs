@@ -48,7 +48,10 @@ pub struct StatsConfig {
     /// Sampling period of every running container, for subscribers that want all (list
     /// columns): 5 s.
     pub all_every: Duration,
-    /// Polls in flight at once.
+    /// Polls in flight at once. Docker 20.10 answers a one-shot poll only at its stats
+    /// collector's next 1 s tick (measured here: 20 sequential polls took 19 s), so a poll
+    /// costs waiting, not work: at 8 in flight, 20 on-screen containers were sampled only
+    /// every ~4 s. Enough in flight to sweep everything on screen within one tick.
     pub concurrency: usize,
 }
 
@@ -58,7 +61,7 @@ impl Default for StatsConfig {
             history: Duration::from_secs(15 * 60),
             focus_every: Duration::from_secs(1),
             all_every: Duration::from_secs(5),
-            concurrency: 8,
+            concurrency: 64,
         }
     }
 }
