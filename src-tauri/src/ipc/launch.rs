@@ -1,8 +1,7 @@
 //! Launch commands: the dialog's live preview, launching with progress over a channel,
 //! cancelling, and acting on launch groups. Bodies are thin: the launcher service does it.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::pull::PullProgress;
@@ -17,28 +16,12 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::{IpcError, IpcErrorKind};
 use super::images::ChannelSink as PullChannelSink;
+use super::streams::Streams;
 
-/// Cancellation tokens of the launches in flight, by the ticket the UI chose. Children of
-/// the app's token, so quitting cancels them too.
+/// The launches in flight, by the ticket the UI chose: the same ticket registry as the
+/// streams', kept apart so `stop_stream` and `cancel_launch` each reach only their own kind.
 #[derive(Default)]
-pub struct Launches(Mutex<HashMap<String, CancellationToken>>);
-
-impl Launches {
-    fn begin(&self, ticket: &str, app: &CancellationToken) -> CancellationToken {
-        let token = app.child_token();
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.insert(ticket.to_string(), token.clone());
-        token
-    }
-    fn end(&self, ticket: &str) {
-        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.remove(ticket);
-    }
-    fn cancel(&self, ticket: &str) -> bool {
-        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(ticket).map(CancellationToken::cancel).is_some()
-    }
-}
+pub struct Launches(Streams);
 
 /// Progress batches go straight to the window's channel.
 struct ChannelSink(Channel<Vec<ReplicaProgress>>);
@@ -98,25 +81,25 @@ pub async fn launch(
     on_pull: Channel<PullProgress>,
 ) -> Result<LaunchOutcome, IpcError> {
     let engine = hub.engine()?;
-    let cancel = launches.begin(&ticket, &app_cancel);
+    let lease = launches.0.begin(&ticket, &app_cancel);
     let result = launcher::launch(
         &engine,
         &request,
         &group,
         Arc::new(ChannelSink(on_progress)),
         Arc::new(PullChannelSink(on_pull)),
-        cancel,
+        lease.token.clone(),
         &LaunchOptions::default(),
     )
     .await;
-    launches.end(&ticket);
+    launches.0.end(&ticket, &lease);
     Ok(result?)
 }
 
 /// Cancels the launch or scale-up with this ticket; false if it already ended.
 #[tauri::command]
 pub fn cancel_launch(launches: State<'_, Launches>, ticket: String) -> bool {
-    launches.cancel(&ticket)
+    launches.0.cancel(&ticket)
 }
 
 /// Scales a launch group to `replicas` (up: more of the same; down: highest numbers go).
@@ -131,18 +114,18 @@ pub async fn scale_group(
     on_progress: Channel<Vec<ReplicaProgress>>,
 ) -> Result<ScaleOutcome, IpcError> {
     let engine = hub.engine()?;
-    let cancel = launches.begin(&ticket, &app_cancel);
+    let lease = launches.0.begin(&ticket, &app_cancel);
     let sink = Arc::new(ChannelSink(on_progress));
     let result = launcher::scale_group(
         &engine,
         &group,
         replicas,
         sink,
-        cancel,
+        lease.token.clone(),
         &LaunchOptions::default(),
     )
     .await;
-    launches.end(&ticket);
+    launches.0.end(&ticket, &lease);
     Ok(result?)
 }
 
