@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use bollard::Docker;
 
+use super::remote::Dialer;
 use super::{Endpoint, EngineError, Transport};
 use crate::domain::{count_containers_per_image, EngineInfo, Inventory};
 
@@ -31,6 +32,11 @@ impl Engine {
             Transport::Tcp(addr) => {
                 Docker::connect_with_http(&addr, REQUEST_TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
             }
+            Transport::Tls { addr, files } => Dialer::tls(&addr, &files)
+                .map_err(|failure| EngineError::from((failure, uri)))?
+                .into_docker(REQUEST_TIMEOUT_SECS),
+            Transport::Ssh(target) => Dialer::ssh(&target, endpoint.ssh_config.as_deref())
+                .into_docker(REQUEST_TIMEOUT_SECS),
         }
         .map_err(map)?;
         let docker = docker.negotiate_version().await.map_err(map)?;

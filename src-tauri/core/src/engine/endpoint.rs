@@ -36,14 +36,47 @@ impl std::fmt::Display for EndpointSource {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transport {
     Unix(PathBuf),
-    /// Plain HTTP over TCP, `host:port`.
+    /// Plain HTTP over TCP, `host:port`: anyone on the path can read and drive the engine.
     Tcp(String),
+    /// HTTPS with the engine's CA (and usually a client certificate), `host:port`.
+    Tls {
+        addr: String,
+        files: TlsFiles,
+    },
+    /// `docker system dial-stdio` on the far side of an `ssh` connection.
+    Ssh(SshTarget),
+}
+
+/// The docker CLI's TLS material: `ca.pem`, `cert.pem`, `key.pem` (DOCKER_CERT_PATH layout).
+/// The CA is required: Berth always verifies the engine's certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+impl TlsFiles {
+    /// The files of a DOCKER_CERT_PATH-style directory; the client pair only if present.
+    pub fn from_dir(dir: &Path) -> Self {
+        let present = |name: &str| Some(dir.join(name)).filter(|p| p.exists());
+        Self {
+            ca: dir.join("ca.pem"),
+            cert: present("cert.pem"),
+            key: present("key.pem"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     pub uri: String,
     pub source: EndpointSource,
+    /// Set for `tcp://` engines that speak TLS (DOCKER_TLS_VERIFY, a context's tls/ dir, or
+    /// the engine's settings); `None` means plain TCP.
+    pub tls: Option<TlsFiles>,
+    /// An ssh_config file passed to `ssh -F` for `ssh://` engines (else the user's own).
+    pub ssh_config: Option<PathBuf>,
 }
 
 impl Endpoint {
@@ -51,7 +84,24 @@ impl Endpoint {
         Self {
             uri: uri.into(),
             source,
+            tls: None,
+            ssh_config: None,
         }
+    }
+
+    pub fn with_tls(mut self, tls: Option<TlsFiles>) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    pub fn with_ssh_config(mut self, config: Option<PathBuf>) -> Self {
+        self.ssh_config = config;
+        self
+    }
+
+    /// True for an engine reached over plain TCP, which the UI must warn about.
+    pub fn is_plain_tcp(&self) -> bool {
+        matches!(self.transport(), Ok(Transport::Tcp(_)))
     }
 
     pub fn transport(&self) -> Result<Transport, EngineError> {
@@ -65,34 +115,122 @@ impl Endpoint {
             }
             return Ok(Transport::Unix(PathBuf::from(path)));
         }
+        let https = self.uri.starts_with("https://");
         if let Some(addr) = self
             .uri
             .strip_prefix("tcp://")
             .or_else(|| self.uri.strip_prefix("http://"))
+            .or_else(|| self.uri.strip_prefix("https://"))
         {
             let addr = addr.trim_end_matches('/');
             if addr.is_empty() {
                 return Err(bad("the TCP address is empty"));
             }
-            // The docker CLI defaults a bare host to the plain-HTTP port.
+            let tls = match (&self.tls, https) {
+                (Some(files), _) => Some(files.clone()),
+                (None, true) => {
+                    return Err(bad(
+                        "https:// needs the engine's CA certificate (set the TLS files)",
+                    ))
+                }
+                (None, false) => None,
+            };
+            // The docker CLI defaults a bare host to 2376 with TLS and 2375 without.
+            let default_port = if tls.is_some() { 2376 } else { 2375 };
             let addr = if addr
                 .rsplit_once(':')
                 .is_some_and(|(_, p)| p.parse::<u16>().is_ok())
             {
                 addr.to_string()
             } else {
-                format!("{addr}:2375")
+                format!("{addr}:{default_port}")
             };
-            return Ok(Transport::Tcp(addr));
+            return Ok(match tls {
+                Some(files) => Transport::Tls { addr, files },
+                None => Transport::Tcp(addr),
+            });
         }
-        if self.uri.starts_with("ssh://") || self.uri.starts_with("npipe://") {
+        if let Some(rest) = self.uri.strip_prefix("ssh://") {
+            return SshTarget::parse(rest)
+                .map(Transport::Ssh)
+                .map_err(|why| bad(&why));
+        }
+        if self.uri.starts_with("npipe://") {
             return Err(bad("this transport is not supported by Berth yet"));
         }
         if self.uri.starts_with('/') {
             // Some tools set DOCKER_HOST to a bare socket path.
             return Ok(Transport::Unix(PathBuf::from(&self.uri)));
         }
-        Err(bad("expected unix://PATH or tcp://HOST:PORT"))
+        Err(bad(
+            "expected unix://PATH, tcp://HOST:PORT or ssh://[USER@]HOST[:PORT]",
+        ))
+    }
+}
+
+/// `ssh://[user@]host[:port]`, checked so that neither part can be read by `ssh` as an option
+/// (Berth also puts `--` before the destination).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SshTarget {
+    pub user: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
+}
+
+impl SshTarget {
+    fn parse(rest: &str) -> Result<Self, String> {
+        let rest = rest.trim_end_matches('/');
+        if rest.contains('/') {
+            return Err("an ssh:// endpoint takes no path".into());
+        }
+        let (user, hostport) = match rest.rsplit_once('@') {
+            Some((user, hp)) => (Some(user), hp),
+            None => (None, rest),
+        };
+        let (host, port) = match hostport.strip_prefix('[') {
+            // [v6]:port
+            Some(v6) => {
+                let (host, after) = v6.split_once(']').ok_or("unclosed [ in the ssh host")?;
+                (host, after.strip_prefix(':'))
+            }
+            None => match hostport.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (hostport, None),
+            },
+        };
+        let port = port
+            .map(|p| {
+                p.parse::<u16>()
+                    .map_err(|_| format!("bad ssh port \"{p}\""))
+            })
+            .transpose()?;
+        let name_ok = |s: &str, extra: &[char]| {
+            !s.is_empty()
+                && !s.starts_with('-')
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c) || extra.contains(&c))
+        };
+        if !name_ok(host, &[':']) {
+            return Err(format!("\"{host}\" is not a valid ssh host name"));
+        }
+        if let Some(u) = user {
+            if !name_ok(u, &[]) {
+                return Err(format!("\"{u}\" is not a valid ssh user name"));
+            }
+        }
+        Ok(Self {
+            user: user.map(str::to_string),
+            host: host.to_string(),
+            port,
+        })
+    }
+
+    /// `user@host` as ssh takes it after `--`.
+    pub fn destination(&self) -> String {
+        match &self.user {
+            Some(u) => format!("{u}@{}", self.host),
+            None => self.host.clone(),
+        }
     }
 }
 
@@ -103,6 +241,11 @@ pub struct EnvSnapshot {
     pub docker_context: Option<String>,
     /// `DOCKER_CONFIG`, else `~/.docker`.
     pub config_dir: Option<PathBuf>,
+    /// `DOCKER_TLS_VERIFY` or `DOCKER_TLS` set: DOCKER_HOST speaks TLS. Berth verifies in
+    /// both cases (the CLI skips verification with plain `DOCKER_TLS`; Berth never does).
+    pub tls: bool,
+    /// `DOCKER_CERT_PATH`, else the config dir.
+    pub cert_path: Option<PathBuf>,
 }
 
 impl EnvSnapshot {
@@ -114,6 +257,8 @@ impl EnvSnapshot {
             config_dir: non_empty("DOCKER_CONFIG")
                 .map(PathBuf::from)
                 .or_else(|| dirs::home_dir().map(|h| h.join(".docker"))),
+            tls: non_empty("DOCKER_TLS_VERIFY").is_some() || non_empty("DOCKER_TLS").is_some(),
+            cert_path: non_empty("DOCKER_CERT_PATH").map(PathBuf::from),
         }
     }
 }
@@ -125,7 +270,11 @@ pub fn resolve_endpoint() -> Result<Endpoint, EngineError> {
 
 pub fn resolve_from(env: &EnvSnapshot) -> Result<Endpoint, EngineError> {
     if let Some(host) = &env.docker_host {
-        return Ok(Endpoint::new(host.trim(), EndpointSource::DockerHost));
+        let tls = env.tls.then(|| {
+            let dir = env.cert_path.clone().or_else(|| env.config_dir.clone());
+            TlsFiles::from_dir(&dir.unwrap_or_default())
+        });
+        return Ok(Endpoint::new(host.trim(), EndpointSource::DockerHost).with_tls(tls));
     }
     let Some(config_dir) = &env.config_dir else {
         return Ok(Endpoint::new(DEFAULT_SOCKET, EndpointSource::Default));
@@ -179,11 +328,22 @@ struct DockerEndpoint {
     host: String,
 }
 
-/// The CLI stores each context under `contexts/meta/<sha256 of its name>/meta.json`.
-fn context_endpoint(config_dir: &Path, name: &str) -> Result<Endpoint, EngineError> {
-    let digest = Sha256::digest(name.as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    let path = config_dir.join("contexts/meta").join(hex).join("meta.json");
+/// The directory name the CLI gives a context: the hex SHA-256 of its name.
+pub(crate) fn context_dir_name(name: &str) -> String {
+    Sha256::digest(name.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The CLI stores each context under `contexts/meta/<sha256 of its name>/meta.json`, and its
+/// TLS files (if any) under `contexts/tls/<sha256>/docker/{ca,cert,key}.pem`.
+pub(crate) fn context_endpoint(config_dir: &Path, name: &str) -> Result<Endpoint, EngineError> {
+    let hex = context_dir_name(name);
+    let path = config_dir
+        .join("contexts/meta")
+        .join(&hex)
+        .join("meta.json");
     let text = std::fs::read_to_string(&path).map_err(|e| EngineError::BadEndpoint {
         endpoint: format!("docker context \"{name}\""),
         reason: format!("cannot read {}: {e}", path.display()),
@@ -199,10 +359,13 @@ fn context_endpoint(config_dir: &Path, name: &str) -> Result<Endpoint, EngineErr
             endpoint: format!("docker context \"{name}\""),
             reason: "the context has no docker endpoint".into(),
         })?;
-    Ok(Endpoint::new(
-        host,
-        EndpointSource::Context(name.to_string()),
-    ))
+    let tls_dir = config_dir.join("contexts/tls").join(&hex).join("docker");
+    let tls = (host.starts_with("tcp://") || host.starts_with("https://"))
+        && tls_dir.join("ca.pem").exists();
+    Ok(
+        Endpoint::new(host, EndpointSource::Context(name.to_string()))
+            .with_tls(tls.then(|| TlsFiles::from_dir(&tls_dir))),
+    )
 }
 
 fn config_error(path: &Path, why: &str) -> EngineError {
@@ -319,6 +482,52 @@ mod tests {
     }
 
     #[test]
+    fn tls_comes_from_the_environment_and_defaults_to_port_2376() {
+        let dir = tempfile::tempdir().unwrap();
+        let certs = dir.path().join("certs");
+        std::fs::create_dir_all(&certs).unwrap();
+        for f in ["ca.pem", "cert.pem", "key.pem"] {
+            std::fs::write(certs.join(f), "x").unwrap();
+        }
+        let env = EnvSnapshot {
+            docker_host: Some("tcp://10.0.0.1".into()),
+            tls: true,
+            cert_path: Some(certs.clone()),
+            ..env_with(dir.path())
+        };
+        let ep = resolve_from(&env).unwrap();
+        let Transport::Tls { addr, files } = ep.transport().unwrap() else {
+            panic!("expected TLS");
+        };
+        assert_eq!(addr, "10.0.0.1:2376");
+        assert_eq!(files.ca, certs.join("ca.pem"));
+        assert_eq!(files.cert, Some(certs.join("cert.pem")));
+        assert!(!ep.is_plain_tcp());
+        let plain = EnvSnapshot { tls: false, ..env };
+        assert!(resolve_from(&plain).unwrap().is_plain_tcp());
+    }
+
+    #[test]
+    fn a_context_with_a_tls_dir_speaks_tls() {
+        let dir = tempfile::tempdir().unwrap();
+        write_context(dir.path(), "remote", "tcp://10.0.0.2:2376");
+        let tls = dir
+            .path()
+            .join("contexts/tls")
+            .join(context_dir_name("remote"))
+            .join("docker");
+        std::fs::create_dir_all(&tls).unwrap();
+        std::fs::write(tls.join("ca.pem"), "x").unwrap();
+        let ep = context_endpoint(dir.path(), "remote").unwrap();
+        assert_eq!(ep.tls.as_ref().unwrap().ca, tls.join("ca.pem"));
+        assert_eq!(ep.tls.as_ref().unwrap().cert, None);
+        write_context(dir.path(), "plain", "tcp://10.0.0.3:2375");
+        assert!(context_endpoint(dir.path(), "plain")
+            .unwrap()
+            .is_plain_tcp());
+    }
+
+    #[test]
     fn transports_are_parsed() {
         let ep = |u: &str| Endpoint::new(u, EndpointSource::DockerHost).transport();
         assert_eq!(
@@ -337,10 +546,38 @@ mod tests {
             ep("tcp://dockerhost").unwrap(),
             Transport::Tcp("dockerhost:2375".into())
         );
-        assert!(matches!(
-            ep("ssh://me@host"),
-            Err(EngineError::BadEndpoint { .. })
-        ));
+        assert_eq!(
+            ep("ssh://me@host").unwrap(),
+            Transport::Ssh(SshTarget {
+                user: Some("me".into()),
+                host: "host".into(),
+                port: None
+            })
+        );
+        assert_eq!(
+            ep("ssh://[::1]:2222").unwrap(),
+            Transport::Ssh(SshTarget {
+                user: None,
+                host: "::1".into(),
+                port: Some(2222)
+            })
+        );
+        for bad in [
+            "ssh://-oProxyCommand=x",
+            "ssh://me@-host",
+            "ssh://-me@host",
+            "ssh://me@host:99999",
+            "ssh://me@host/path",
+            "ssh://me@ho st",
+            "ssh://me;rm@host",
+            "ssh://",
+            "https://host:2376",
+        ] {
+            assert!(
+                matches!(ep(bad), Err(EngineError::BadEndpoint { .. })),
+                "{bad}"
+            );
+        }
         assert!(matches!(
             ep("unix://"),
             Err(EngineError::BadEndpoint { .. })

@@ -23,6 +23,12 @@ pub enum EngineError {
     BadRequest { message: String },
     #[error("the engine failed (HTTP {status}): {message}")]
     Server { status: u16, message: String },
+    /// A TLS or SSH connection could not be set up (untrusted certificate, SSH login refused).
+    #[error("cannot connect to the engine at {endpoint}: {failure}")]
+    Remote {
+        endpoint: String,
+        failure: super::RemoteFailure,
+    },
     /// An error the engine reported in the middle of a stream (a pull that failed).
     #[error("{message}")]
     Stream { message: String },
@@ -119,6 +125,13 @@ impl EngineError {
                 endpoint,
                 "Check that the address is a Docker (or Podman) API endpoint.",
             ),
+            Self::Remote { endpoint, .. } => (
+                EngineProblemKind::BadEndpoint,
+                endpoint,
+                "Check the engine's TLS files (ca.pem, cert.pem, key.pem) or your SSH access in \
+                 the engine's settings. Berth always verifies TLS and never prompts for SSH \
+                 passwords.",
+            ),
             _ => return None,
         };
         Some(EngineProblem {
@@ -147,6 +160,12 @@ fn classify_transport(err: &(dyn StdError + 'static), endpoint: String) -> Engin
 }
 
 fn classify_io(err: &io::Error, endpoint: String) -> EngineError {
+    if let Some(failure) = super::remote::remote_failure(err) {
+        return EngineError::Remote {
+            endpoint,
+            failure: failure.clone(),
+        };
+    }
     let reason = match err.kind() {
         io::ErrorKind::PermissionDenied => return EngineError::PermissionDenied { endpoint },
         io::ErrorKind::NotFound => "the socket does not exist".to_string(),

@@ -13,10 +13,15 @@ mod list;
 mod logs;
 mod prune;
 mod pull;
+mod remote;
 mod stats;
 
 pub use client::Engine;
 pub use create::create_body;
-pub use endpoint::{resolve_endpoint, Endpoint, EndpointSource, Transport};
+pub use endpoint::{
+    resolve_endpoint, resolve_from, Endpoint, EndpointSource, EnvSnapshot, SshTarget, TlsFiles,
+    Transport,
+};
 pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};
+pub use remote::RemoteFailure;
