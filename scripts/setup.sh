@@ -26,6 +26,9 @@ BERTH_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick x11-utils locales dbus dbus-x11 util-linux
   # the engine, the test images, a local registry
   docker.io busybox-static docker-registry
+  # remote engines (issue #8): a loopback sshd for SSH engine tests (run by the tests on their
+  # own port and config; the system service is not configured), and Podman as a second engine
+  openssh-server podman
 )
 
 berth_log() { printf '[setup] %s\n' "$*" >&2; }

@@ -15,6 +15,7 @@ mod logs;
 mod permission;
 mod problems;
 mod prune;
+mod remote_ssh;
 mod remote_tls;
 mod stats;
 mod tray;

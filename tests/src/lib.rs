@@ -18,3 +18,5 @@ pub mod procs;
 pub mod proxy;
 /// A throwaway image registry on loopback, for pull tests.
 pub mod registry;
+/// A throwaway OpenSSH server on loopback, for SSH engine tests.
+pub mod test_sshd;
