@@ -7,6 +7,7 @@
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
 mod actions;
+mod engines_overview;
 mod images;
 mod inventory;
 mod launch;

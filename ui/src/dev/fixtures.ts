@@ -23,6 +23,9 @@ export const engineInfo: EngineInfo = {
   arch: "amd64",
   kernel: "6.1.0-18-amd64",
   host_name: "workstation",
+  engine_name: "local",
+  transport: "unix",
+  flavor: "docker",
 };
 
 const PROBLEMS: Record<EngineProblemKind, Omit<EngineProblem, "kind" | "endpoint">> = {

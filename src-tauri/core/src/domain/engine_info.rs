@@ -18,6 +18,10 @@ pub struct EngineInfo {
     pub arch: String,
     pub kernel: String,
     pub host_name: String,
+    /// The engine's name in Berth ("local", a configured engine, a docker context).
+    pub engine_name: String,
+    pub transport: super::engines::EngineTransport,
+    pub flavor: super::engines::EngineFlavor,
 }
 
 /// Why the engine cannot be used right now; the UI shows a screen per kind.

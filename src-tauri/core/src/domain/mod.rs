@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod container;
 pub mod engine_info;
+pub mod engines;
 pub mod image;
 pub mod image_ops;
 pub mod inspect;

@@ -4,6 +4,7 @@ use bollard::Docker;
 
 use super::remote::Dialer;
 use super::{Endpoint, EngineError, Transport};
+use crate::domain::engines::EngineFlavor;
 use crate::domain::{count_containers_per_image, EngineInfo, Inventory};
 
 /// Seconds before a request (not a stream) is given up. Short, because a local engine answers
@@ -47,6 +48,13 @@ impl Engine {
             .map(|p| p.name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "Docker Engine".to_string());
+        // Podman names itself in Platform.Name ("Podman Engine") and in a version component.
+        let podman = product.to_ascii_lowercase().contains("podman")
+            || version
+                .components
+                .iter()
+                .flatten()
+                .any(|c| c.name.to_ascii_lowercase().contains("podman"));
         let host_name = match docker.info().await {
             Ok(info) => info.name.unwrap_or_default(),
             // The host name is decoration: an engine that fails /info is still usable.
@@ -65,6 +73,13 @@ impl Engine {
             arch: version.arch.unwrap_or_default(),
             kernel: version.kernel_version.unwrap_or_default(),
             host_name,
+            engine_name: endpoint.display_name(),
+            transport: endpoint.transport_kind().unwrap_or_default(),
+            flavor: if podman {
+                EngineFlavor::Podman
+            } else {
+                EngineFlavor::Docker
+            },
         };
         Ok(Self {
             docker,

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::EngineError;
+use crate::domain::engines::{EngineConfig, EngineTransport, LOCAL_ENGINE};
 
 pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
 
@@ -18,6 +19,8 @@ pub enum EndpointSource {
     Context(String),
     /// The engine endpoint set in Berth's settings.
     Settings,
+    /// An engine from Berth's engine list, by name.
+    Engine(String),
     Default,
 }
 
@@ -27,6 +30,7 @@ impl std::fmt::Display for EndpointSource {
             Self::DockerHost => f.write_str("DOCKER_HOST"),
             Self::Context(name) => write!(f, "docker context \"{name}\""),
             Self::Settings => f.write_str("Berth's settings"),
+            Self::Engine(name) => write!(f, "Berth's engine \"{name}\""),
             Self::Default => f.write_str("default socket"),
         }
     }
@@ -97,6 +101,38 @@ impl Endpoint {
     pub fn with_ssh_config(mut self, config: Option<PathBuf>) -> Self {
         self.ssh_config = config;
         self
+    }
+
+    /// The endpoint of a configured engine.
+    pub fn from_config(config: &EngineConfig) -> Self {
+        let tls = config.tls_ca.as_ref().map(|ca| TlsFiles {
+            ca: PathBuf::from(ca),
+            cert: config.tls_cert.as_ref().map(PathBuf::from),
+            key: config.tls_key.as_ref().map(PathBuf::from),
+        });
+        Self::new(
+            config.endpoint.trim(),
+            EndpointSource::Engine(config.name.clone()),
+        )
+        .with_tls(tls)
+        .with_ssh_config(config.ssh_config.as_ref().map(PathBuf::from))
+    }
+
+    /// The name the UI shows: the configured engine's or context's name, else "local".
+    pub fn display_name(&self) -> String {
+        match &self.source {
+            EndpointSource::Engine(name) | EndpointSource::Context(name) => name.clone(),
+            _ => LOCAL_ENGINE.to_string(),
+        }
+    }
+
+    pub fn transport_kind(&self) -> Option<EngineTransport> {
+        Some(match self.transport().ok()? {
+            Transport::Unix(_) => EngineTransport::Unix,
+            Transport::Tcp(_) => EngineTransport::Tcp,
+            Transport::Tls { .. } => EngineTransport::Tls,
+            Transport::Ssh(_) => EngineTransport::Ssh,
+        })
     }
 
     /// True for an engine reached over plain TCP, which the UI must warn about.

@@ -3,6 +3,7 @@
 
 mod actions;
 mod client;
+mod contexts;
 mod create;
 mod endpoint;
 mod error;
@@ -17,6 +18,7 @@ mod remote;
 mod stats;
 
 pub use client::Engine;
+pub use contexts::{docker_contexts, SkippedContext};
 pub use create::create_body;
 pub use endpoint::{
     resolve_endpoint, resolve_from, Endpoint, EndpointSource, EnvSnapshot, SshTarget, TlsFiles,

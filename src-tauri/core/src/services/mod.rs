@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod deaths;
+pub mod engines;
 mod host_ports;
 mod hub;
 pub mod launcher;

@@ -297,6 +297,9 @@ mod tests {
             arch: "x86_64".into(),
             kernel: "6.1".into(),
             host_name: "h".into(),
+            engine_name: "local".into(),
+            transport: Default::default(),
+            flavor: Default::default(),
         }
     }
 
