@@ -28,6 +28,11 @@ const COMMANDS: &[&str] = &[
     "dismiss_settings_notices",
     "watch_stats",
     "export_stats",
+    "engines_overview",
+    "engines_setup",
+    "save_engines",
+    "switch_engine",
+    "import_docker_contexts",
 ];
 
 fn main() {

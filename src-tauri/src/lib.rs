@@ -2,6 +2,7 @@
 //! is glue; the logic it calls lives in `berth_core` and is tested without a webview.
 
 mod desktop;
+mod engines;
 mod ipc;
 mod notify;
 mod settings;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use berth_core::engine::resolve_endpoint;
 use berth_core::services::stats::{StatsConfig, StatsHub};
-use berth_core::services::{run_watcher, EngineHub, WatcherConfig};
+use berth_core::services::EngineHub;
 use tauri::{Manager, RunEvent, Runtime};
 use tokio_util::sync::CancellationToken;
 
@@ -94,14 +95,18 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
             ipc::settings::dismiss_settings_notices,
             ipc::stats::watch_stats,
             ipc::stats::export_stats,
+            ipc::engines::engines_overview,
+            ipc::engines::engines_setup,
+            ipc::engines::save_engines,
+            ipc::engines::switch_engine,
+            ipc::engines::import_docker_contexts,
         ])
         .setup(move |app| {
             app.manage(settings::init(app.handle()));
-            let sink = Arc::new(ipc::events::EventSink::new(app.handle().clone()));
-            let config = WatcherConfig::new(desktop::resolver(app.handle().clone()));
             let stats_hub = hub.clone();
             tauri::async_runtime::spawn(stats.run(move || stats_hub.engine(), cancel.clone()));
-            tauri::async_runtime::spawn(run_watcher(hub, sink, config, cancel));
+            // The main watcher follows the active engine (issue #8: several engines).
+            app.manage(engines::start(app.handle(), hub, cancel));
             startup::show_window_if_ui_stalls(app.handle().clone());
             Ok(())
         })

@@ -108,6 +108,11 @@ fn config_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
         .unwrap_or_else(|_| std::env::temp_dir().join("berth"))
 }
 
+/// A file beside the settings (the engine list lives in its own file).
+pub fn config_path<R: Runtime>(app: &AppHandle<R>, file: &str) -> PathBuf {
+    config_dir(app).join(file)
+}
+
 fn save<R: Runtime>(app: &AppHandle<R>, path: &Path, settings: &Settings) -> Result<(), IpcError> {
     let internal = |what: &str, e: &dyn std::fmt::Display| IpcError {
         kind: IpcErrorKind::Internal,

@@ -15,6 +15,7 @@ mod launch_pull;
 mod logs;
 mod permission;
 mod problems;
+mod podman;
 mod prune;
 mod remote_ssh;
 mod remote_tls;

@@ -12,6 +12,8 @@ pub mod extra_dockerd;
 pub mod image_copy;
 /// Test images, the per-run id, and the `TestRun` guard that cleans up.
 pub mod fixtures;
+/// Podman's Docker-compatible service as a second engine.
+pub mod podman;
 /// Process trees from /proc: stopping an app with its WebKit processes, and their memory.
 pub mod procs;
 /// A unix-socket proxy to the engine that tests can stop and start ("engine down, then back").

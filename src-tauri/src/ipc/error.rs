@@ -31,7 +31,8 @@ impl From<EngineError> for IpcError {
             EngineError::Unreachable { .. }
             | EngineError::PermissionDenied { .. }
             | EngineError::BadEndpoint { .. }
-            | EngineError::Protocol { .. } => IpcErrorKind::Unavailable,
+            | EngineError::Protocol { .. }
+            | EngineError::Remote { .. } => IpcErrorKind::Unavailable,
             EngineError::NotFound { .. } => IpcErrorKind::NotFound,
             EngineError::Conflict { .. } => IpcErrorKind::Conflict,
             EngineError::BadRequest { .. } => IpcErrorKind::InvalidInput,

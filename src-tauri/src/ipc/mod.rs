@@ -2,6 +2,7 @@
 
 pub mod commands;
 pub mod containers;
+pub mod engines;
 pub mod error;
 pub mod events;
 pub mod images;

@@ -276,3 +276,43 @@ export function dismissSettingsNotices(): Promise<void> {
 export async function onTrayOpenLogs(handler: (id: string) => void): Promise<Unsubscribe> {
   return listen<string>("tray-open-logs", (event) => handler(event.payload));
 }
+
+// Several engines (issue #8).
+export type { EngineConfig } from "./bindings/EngineConfig";
+export type { EngineFlavor } from "./bindings/EngineFlavor";
+export type { EngineOverview } from "./bindings/EngineOverview";
+export type { EngineTransport } from "./bindings/EngineTransport";
+export type { EnginesSetup } from "./bindings/EnginesSetup";
+export type { ImportReport } from "./bindings/ImportReport";
+import type { EngineOverview as Overview } from "./bindings/EngineOverview";
+import type { EnginesSetup as Setup } from "./bindings/EnginesSetup";
+import type { ImportReport as Report } from "./bindings/ImportReport";
+
+/** Every engine with its live status and running/total counts; the active one first. */
+export function enginesOverview(): Promise<Overview[]> {
+  return call<Overview[]>("engines_overview");
+}
+
+export function enginesSetup(): Promise<Setup> {
+  return call<Setup>("engines_setup");
+}
+
+/** Validates and saves the engine list; rejects with `invalid_input` naming each problem. */
+export function saveEngines(setup: Setup): Promise<Setup> {
+  return call<Setup>("save_engines", { setup });
+}
+
+/** Makes `name` the engine every view shows ("local": the docker CLI's engine). */
+export function switchEngine(name: string): Promise<void> {
+  return call<void>("switch_engine", { name });
+}
+
+/** Adds the docker CLI's contexts that are not configured yet. */
+export function importDockerContexts(): Promise<Report> {
+  return call<Report>("import_docker_contexts");
+}
+
+/** A status or a count in the engines overview changed. */
+export async function onEnginesChanged(handler: () => void): Promise<Unsubscribe> {
+  return listen<null>("engines-changed", () => handler());
+}

@@ -48,13 +48,16 @@ impl Engine {
             .map(|p| p.name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "Docker Engine".to_string());
-        // Podman names itself in Platform.Name ("Podman Engine") and in a version component.
-        let podman = product.to_ascii_lowercase().contains("podman")
-            || version
-                .components
-                .iter()
-                .flatten()
-                .any(|c| c.name.to_ascii_lowercase().contains("podman"));
+        // Podman names itself in a version component ("Podman Engine"); its Platform.Name
+        // is the OS ("linux/amd64/debian-12"), so the product name comes from the component.
+        let podman_component = version
+            .components
+            .iter()
+            .flatten()
+            .find(|c| c.name.to_ascii_lowercase().contains("podman"))
+            .map(|c| c.name.clone());
+        let podman = podman_component.is_some() || product.to_ascii_lowercase().contains("podman");
+        let product = podman_component.unwrap_or(product);
         let host_name = match docker.info().await {
             Ok(info) => info.name.unwrap_or_default(),
             // The host name is decoration: an engine that fails /info is still usable.

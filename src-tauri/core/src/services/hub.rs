@@ -68,6 +68,15 @@ impl EngineHub {
         })
     }
 
+    /// Forgets the engine and says "connecting" to `endpoint`: the app switched engines and
+    /// a new watcher takes over.
+    pub fn reset(&self, endpoint: &str) {
+        self.engine.send_replace(None);
+        self.set_status(EngineStatus::Connecting {
+            endpoint: endpoint.to_string(),
+        });
+    }
+
     pub(super) fn set_engine(&self, engine: Option<Engine>) {
         self.engine.send_replace(engine);
     }
