@@ -221,6 +221,7 @@ pub fn start<R: Runtime>(
         hub.clone(),
         crate::desktop::resolver(app.clone()),
         cancel.clone(),
+        tauri::async_runtime::handle().inner().clone(),
     );
     let main_sink: Arc<dyn WatchSink> = Arc::new(MainSink {
         events: EventSink::new(app.clone()),

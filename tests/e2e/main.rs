@@ -22,6 +22,7 @@ use berth_tests::proxy::EngineProxy;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 
+mod engines;
 mod launch;
 mod manage;
 mod settings;

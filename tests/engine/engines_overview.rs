@@ -92,7 +92,12 @@ async fn two_engines_side_by_side_with_live_counts() -> TestResult {
         WatcherConfig::new(resolver.clone()),
         cancel.clone(),
     ));
-    let manager = EngineManager::new(main, resolver, cancel.clone());
+    let manager = EngineManager::new(
+        main,
+        resolver,
+        cancel.clone(),
+        tokio::runtime::Handle::current(),
+    );
     manager.apply(EnginesSetup {
         engines: vec![config("side", &host)],
         active: None,

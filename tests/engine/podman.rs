@@ -65,7 +65,12 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
         WatcherConfig::new(resolver.clone()),
         cancel.clone(),
     ));
-    let manager = EngineManager::new(main, resolver, cancel.clone());
+    let manager = EngineManager::new(
+        main,
+        resolver,
+        cancel.clone(),
+        tokio::runtime::Handle::current(),
+    );
     manager.apply(EnginesSetup {
         engines: vec![config.clone()],
         active: None,

@@ -8,10 +8,10 @@ pub mod app;
 pub mod docker_cli;
 /// A second Docker daemon beside the main one (TLS endpoint tests, an empty engine).
 pub mod extra_dockerd;
-/// `docker save | <other engine> load` without a shell.
-pub mod image_copy;
 /// Test images, the per-run id, and the `TestRun` guard that cleans up.
 pub mod fixtures;
+/// `docker save | <other engine> load` without a shell.
+pub mod image_copy;
 /// Podman's Docker-compatible service as a second engine.
 pub mod podman;
 /// Process trees from /proc: stopping an app with its WebKit processes, and their memory.

@@ -38,6 +38,9 @@ pub struct EngineManager {
     watched: Mutex<HashMap<String, Watched>>,
     changed: watch::Sender<u64>,
     cancel: CancellationToken,
+    /// Watchers and count refreshes run here: callers (Tauri's sync commands) may be on a
+    /// thread with no runtime.
+    runtime: tokio::runtime::Handle,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -45,7 +48,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl EngineManager {
-    pub fn new(main: Arc<EngineHub>, local: Arc<Resolver>, cancel: CancellationToken) -> Arc<Self> {
+    pub fn new(
+        main: Arc<EngineHub>,
+        local: Arc<Resolver>,
+        cancel: CancellationToken,
+        runtime: tokio::runtime::Handle,
+    ) -> Arc<Self> {
         Arc::new(Self {
             main,
             main_counts: Arc::default(),
@@ -54,6 +62,7 @@ impl EngineManager {
             watched: Mutex::default(),
             changed: watch::Sender::new(0),
             cancel,
+            runtime,
         })
     }
 
@@ -80,7 +89,7 @@ impl EngineManager {
     }
 
     /// Applies a new list / active engine: watchers start for engines that are new or
-    /// changed and not active, and stop for the others. Must run inside a tokio runtime.
+    /// changed and not active, and stop for the others.
     pub fn apply(self: &Arc<Self>, setup: EnginesSetup) {
         let mut watched = lock(&self.watched);
         // The docker CLI's engine is watched too while another one is active.
@@ -138,7 +147,7 @@ impl EngineManager {
             counts: counts.clone(),
             manager: Arc::downgrade(self),
         });
-        tokio::spawn(run_watcher(
+        self.runtime.spawn(run_watcher(
             hub.clone(),
             sink,
             WatcherConfig::new(resolve),
@@ -159,6 +168,7 @@ impl EngineManager {
     /// The active engine's inventory changed (the app's watcher says so).
     pub fn active_changed(self: &Arc<Self>) {
         refresh_counts(
+            &self.runtime,
             self.main.clone(),
             self.main_counts.clone(),
             Arc::downgrade(self),
@@ -260,7 +270,7 @@ struct CountingSink {
 impl WatchSink for CountingSink {
     fn status_changed(&self, status: &EngineStatus) {
         if matches!(status, EngineStatus::Connected { .. }) {
-            refresh_counts(self.hub.clone(), self.counts.clone(), self.manager.clone());
+            self.refresh();
         } else {
             *lock(&self.counts) = None;
             if let Some(m) = self.manager.upgrade() {
@@ -270,19 +280,30 @@ impl WatchSink for CountingSink {
     }
 
     fn inventory_changed(&self) {
-        refresh_counts(self.hub.clone(), self.counts.clone(), self.manager.clone());
+        self.refresh();
+    }
+}
+
+impl CountingSink {
+    fn refresh(&self) {
+        if let Some(m) = self.manager.upgrade() {
+            refresh_counts(
+                &m.runtime,
+                self.hub.clone(),
+                self.counts.clone(),
+                self.manager.clone(),
+            );
+        }
     }
 }
 
 /// Lists the engine's containers once (off the caller's task) and stores the counts.
 fn refresh_counts(
+    runtime: &tokio::runtime::Handle,
     hub: Arc<EngineHub>,
     counts: Arc<Mutex<Option<Counts>>>,
     manager: std::sync::Weak<EngineManager>,
 ) {
-    let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-        return;
-    };
     runtime.spawn(async move {
         let Ok(engine) = hub.engine() else { return };
         let fresh = match engine.list_containers().await {

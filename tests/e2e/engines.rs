@@ -1,0 +1,156 @@
+//! Several engines in the real app: Podman added in the Engines view shows up side by side
+//! with the local dockerd, live; a plain-TCP engine carries its warning; switching makes every
+//! view (and the status bar) show Podman, and switching back shows dockerd again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use berth_tests::app::{css_str, App, AppError};
+use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::podman::PodmanService;
+
+use crate::{container_row, text_of, SETTLE};
+
+fn engine_row(name: &str) -> String {
+    format!("[data-testid=engine-row][data-name={}]", css_str(name))
+}
+
+async fn add_engine(app: &App, name: &str, endpoint: &str) -> Result<(), AppError> {
+    app.type_into("[data-testid=engine-name]", name, SETTLE)
+        .await?;
+    app.type_into("[data-testid=engine-endpoint]", endpoint, SETTLE)
+        .await?;
+    app.click("[data-testid=engine-add]", SETTLE).await?;
+    app.wait_for_css(&engine_row(name), SETTLE).await?;
+    Ok(())
+}
+
+async fn engine_label(app: &App) -> Result<String, AppError> {
+    let el = app
+        .wait_for_css("[data-testid=status-engine]", SETTLE)
+        .await?;
+    text_of(&el).await
+}
+
+async fn wait_label(app: &App, want: &str) -> Result<(), AppError> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let label = engine_label(app).await.unwrap_or_default();
+        if label.contains(want) {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            return Err(AppError::Setup(format!(
+                "status bar shows {label:?}, not {want:?}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppError> {
+    let setup = |e: berth_tests::docker_cli::CliError| AppError::Setup(e.to_string());
+    ensure_test_images().map_err(setup)?;
+    let podman = Arc::new(PodmanService::start().map_err(setup)?);
+    let image = podman.load_from_docker(BUSYBOX_IMAGE).map_err(setup)?;
+    let run = TestRun::new("e2e-podman");
+    let name = run.name("on-podman");
+    podman
+        .podman(&[
+            "run",
+            "-d",
+            "--label",
+            &run.label(),
+            "--name",
+            &name,
+            &image,
+            "sleep",
+            "600",
+        ])
+        .map_err(setup)?;
+    struct Cleanup(Arc<PodmanService>, String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = self.0.podman(&["rm", "-f", "-t", "0", &self.1]);
+        }
+    }
+    let _cleanup = Cleanup(podman.clone(), name.clone());
+
+    let dir = berth_tests::app::artifacts_dir().join("engines.config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok();
+    let dir_env = dir.to_string_lossy().to_string();
+    let app = App::launch(
+        "podman_beside_dockerd_then_switched_to_and_back",
+        &[("BERTH_CONFIG_DIR", Some(dir_env.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        wait_label(&app, "local · Docker").await?;
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        add_engine(&app, "podman", &podman.host()).await?;
+        add_engine(&app, "exposed", "tcp://127.0.0.1:9").await?;
+
+        // Podman connects and counts its one running container, beside the local engine.
+        let row = engine_row("podman");
+        app.wait_for_css(
+            &format!("{row}[data-state=connected]"),
+            Duration::from_secs(20),
+        )
+        .await?;
+        let counts = app
+            .wait_until("podman counts", Duration::from_secs(20), |c| {
+                let css = format!("{row} [data-testid=engine-counts]");
+                async move {
+                    let el = c.find(fantoccini::Locator::Css(&css)).await?;
+                    let text = el.text().await?;
+                    Ok((text == "1 / 1").then_some(text))
+                }
+            })
+            .await?;
+        assert_eq!(counts, "1 / 1");
+        let status = text_of(
+            &app.wait_for_css(&format!("{row} [data-testid=engine-status-text]"), SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(status.starts_with("Podman 4."), "{status}");
+        app.wait_for_css(
+            &format!("{} [data-testid=engine-active]", engine_row("local")),
+            SETTLE,
+        )
+        .await?;
+        app.wait_for_css(
+            &format!("{} [data-testid=engine-insecure]", engine_row("exposed")),
+            SETTLE,
+        )
+        .await?;
+        app.screenshot("engines-overview").await?;
+
+        // Switch: the status bar and the Containers view show Podman.
+        app.click(&format!("{row} [data-testid=engine-switch]"), SETTLE)
+            .await?;
+        wait_label(&app, "podman · Podman").await?;
+        app.click("[data-testid=tab-containers]", SETTLE).await?;
+        app.wait_for_css(&container_row(&name), Duration::from_secs(20))
+            .await?;
+        app.screenshot("engines-podman-active").await?;
+
+        // And back to the local engine: the Podman container is gone from the list.
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        app.click(
+            &format!("{} [data-testid=engine-switch]", engine_row("local")),
+            SETTLE,
+        )
+        .await?;
+        wait_label(&app, "local · Docker").await?;
+        app.click("[data-testid=tab-containers]", SETTLE).await?;
+        app.wait_gone(&container_row(&name), Duration::from_secs(20))
+            .await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
