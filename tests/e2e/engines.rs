@@ -77,20 +77,61 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
     }
     let _cleanup = Cleanup(podman.clone(), name.clone());
 
+    // A second dockerd on plain TCP: it works, and Berth must keep warning about it.
+    let tcp_port = berth_tests::registry::free_port().map_err(setup)?;
+    let tcp_uri = format!("tcp://127.0.0.1:{tcp_port}");
+    let plain = berth_tests::extra_dockerd::ExtraDockerd::start(
+        "plain",
+        &["-H".to_string(), tcp_uri.clone()],
+    )
+    .map_err(setup)?;
+
     let dir = berth_tests::app::artifacts_dir().join("engines.config");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok();
     let dir_env = dir.to_string_lossy().to_string();
+    // A docker CLI config with one context, made by the real CLI, for the import.
+    let docker_config = dir.join("docker-config");
+    let made = std::process::Command::new(berth_tests::docker_cli::docker_program())
+        .args(["context", "create", "ctx-podman", "--docker"])
+        .arg(format!("host={}", podman.host()))
+        .env("DOCKER_CONFIG", &docker_config)
+        .output()
+        .map_err(|e| AppError::Setup(format!("docker context create: {e}")))?;
+    if !made.status.success() {
+        return Err(AppError::Setup(format!(
+            "docker context create: {}",
+            String::from_utf8_lossy(&made.stderr)
+        )));
+    }
+    let docker_config_env = docker_config.to_string_lossy().to_string();
     let app = App::launch(
         "podman_beside_dockerd_then_switched_to_and_back",
-        &[("BERTH_CONFIG_DIR", Some(dir_env.as_str()))],
+        &[
+            ("BERTH_CONFIG_DIR", Some(dir_env.as_str())),
+            ("DOCKER_CONFIG", Some(docker_config_env.as_str())),
+        ],
     )
     .await?;
     app.check(async {
         wait_label(&app, "local · Docker").await?;
         app.click("[data-testid=tab-engines]", SETTLE).await?;
+        // Importing the docker contexts adds the one the CLI made, and it connects.
+        app.click("[data-testid=engines-import]", SETTLE).await?;
+        let imported = engine_row("ctx-podman");
+        app.wait_for_css(
+            &format!("{imported}[data-state=connected]"),
+            Duration::from_secs(20),
+        )
+        .await?;
+        let notice = text_of(
+            &app.wait_for_css("[data-testid=engines-notice]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(notice.contains("added 1: ctx-podman"), "{notice}");
         add_engine(&app, "podman", &podman.host()).await?;
-        add_engine(&app, "exposed", "tcp://127.0.0.1:9").await?;
+        add_engine(&app, "exposed", &tcp_uri).await?;
 
         // Podman connects and counts its one running container, beside the local engine.
         let row = engine_row("podman");
@@ -148,9 +189,29 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
         app.click("[data-testid=tab-containers]", SETTLE).await?;
         app.wait_gone(&container_row(&name), Duration::from_secs(20))
             .await?;
+        assert!(app
+            .find_all("[data-testid=engine-insecure-warning]")
+            .await?
+            .is_empty());
+
+        // The plain-TCP engine, shown: the status bar warns for as long as it is shown.
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        app.click(
+            &format!("{} [data-testid=engine-switch]", engine_row("exposed")),
+            SETTLE,
+        )
+        .await?;
+        wait_label(&app, "exposed · Docker · TCP, not encrypted").await?;
+        app.wait_for_css("[data-testid=engine-insecure-warning]", SETTLE)
+            .await?;
+        app.click("[data-testid=tab-containers]", SETTLE).await?;
+        app.wait_for_css("[data-testid=engine-insecure-warning]", SETTLE)
+            .await?;
+        app.screenshot("engines-plain-tcp-active").await?;
         Ok(())
     })
     .await?;
     app.close().await;
+    drop(plain);
     Ok(())
 }

@@ -206,6 +206,36 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
     assert!(last.pids >= 1, "{last:?}");
     assert!(last.cpu.is_finite() && last.cpu >= 0.0, "{last:?}");
 
+    // The rest of what the views read, on Podman: inspect, logs, image history, prune
+    // preview (narrowed to this run's label so nothing else is even considered).
+    let details = engine.inspect_container(&ids[0]).await?;
+    assert_eq!(details.id, ids[0]);
+    assert_eq!(details.state, "running");
+    let logs: Vec<_> = {
+        use futures_util::StreamExt;
+        let req = berth_core::domain::logs::LogRequest {
+            tail: Some(10),
+            timestamps: true,
+            follow: false,
+        };
+        engine.logs(&ids[0], &req).collect().await
+    };
+    assert!(logs.iter().all(Result::is_ok), "{logs:?}");
+    let history = engine.image_history(&image).await?;
+    assert!(!history.is_empty());
+    let preview = engine
+        .prune_preview(
+            berth_core::domain::prune::PruneRequest {
+                containers: true,
+                dangling_images: false,
+                unused_images: false,
+            },
+            Some(&run.label()),
+        )
+        .await?;
+    // All three are running: nothing of this run is prunable.
+    assert!(preview.containers.is_empty(), "{preview:?}");
+
     // Remove the replicas through Berth, on Podman.
     let errors = remove_launched(&engine, &ids, 4).await?;
     assert!(errors.is_empty(), "{errors:?}");

@@ -125,6 +125,17 @@ impl EngineError {
                 endpoint,
                 "Check that the address is a Docker (or Podman) API endpoint.",
             ),
+            // Nothing answering is "unreachable" (Berth keeps retrying); a refused
+            // certificate or login needs the user to fix the engine's settings.
+            Self::Remote {
+                endpoint,
+                failure: super::RemoteFailure::SshUnreachable { .. },
+            } => (
+                EngineProblemKind::Unreachable,
+                endpoint,
+                "Check that the host is up and its SSH server reachable. Berth reconnects by \
+                 itself as soon as it answers.",
+            ),
             Self::Remote { endpoint, .. } => (
                 EngineProblemKind::BadEndpoint,
                 endpoint,
