@@ -1,12 +1,17 @@
 //! A second Docker daemon for tests that need an engine of their own (a TLS endpoint, an
 //! empty engine). It runs as root beside the main one without clashing: its own data root,
-//! exec root, pid file and socket, its own namespaces in the main daemon's containerd, and no
-//! networking of its own (no bridge, no iptables rules). Stopped and removed on drop.
+//! exec root, pid file and socket, its own namespaces in the main daemon's containerd, its
+//! own bridge interface, and no iptables rules. Stopped and removed on drop.
+//!
+//! Not `--bridge=none`: a dockerd started with it deletes the host's `docker0` interface
+//! (moby's `removeDefaultBridgeInterface`), which breaks every container the main daemon
+//! starts afterwards ("could not find bridge docker0"). Seen here: 20 engine tests failed.
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::docker_cli::CliError;
@@ -18,6 +23,7 @@ pub struct ExtraDockerd {
     child: Option<Child>,
     dir: PathBuf,
     socket: PathBuf,
+    bridge: Option<String>,
 }
 
 fn setup(what: &str, e: impl std::fmt::Display) -> CliError {
@@ -40,6 +46,7 @@ impl ExtraDockerd {
         let socket = dir.join("docker.sock");
         let log = std::fs::File::create(dir.join("dockerd.log")).map_err(|e| setup("log", e))?;
         let namespace = format!("berth-{name}-{}", std::process::id());
+        let bridge = make_bridge(name)?;
         let mut cmd = Command::new("dockerd");
         cmd.arg("--data-root")
             .arg(dir.join("data"))
@@ -49,7 +56,8 @@ impl ExtraDockerd {
             .arg(dir.join("dockerd.pid"))
             .arg("-H")
             .arg(format!("unix://{}", socket.display()))
-            .args(["--bridge=none", "--iptables=false", "--ip-masq=false"])
+            .arg(format!("--bridge={bridge}"))
+            .args(["--iptables=false", "--ip-masq=false"])
             .args(["--containerd-namespace", &namespace])
             .args([
                 "--containerd-plugins-namespace",
@@ -58,10 +66,18 @@ impl ExtraDockerd {
         if Path::new(SHARED_CONTAINERD).exists() {
             cmd.args(["--containerd", SHARED_CONTAINERD]);
         }
+        // Owned before dockerd runs, so a failed start still removes the bridge and the dirs.
+        let mut daemon = Self {
+            child: None,
+            dir,
+            socket,
+            bridge: Some(bridge),
+        };
+        let out = log.try_clone().map_err(|e| setup("log", e))?;
         let child = cmd
             .args(extra_args)
             .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(|e| setup("log", e))?)
+            .stdout(out)
             .stderr(log)
             .spawn()
             .map_err(|e| {
@@ -70,11 +86,7 @@ impl ExtraDockerd {
                     e,
                 )
             })?;
-        let mut daemon = Self {
-            child: Some(child),
-            dir,
-            socket,
-        };
+        daemon.child = Some(child);
         daemon.wait_ready()?;
         Ok(daemon)
     }
@@ -110,6 +122,63 @@ impl ExtraDockerd {
     }
 }
 
+/// A bridge of this daemon's own (`bd-<name><n>`, at most 15 bytes as Linux wants) on a
+/// 10.250.x.0/24 subnet no other interface has.
+fn make_bridge(name: &str) -> Result<String, CliError> {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    let short: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(4)
+        .collect();
+    let bridge = format!("bd-{short}{}", (std::process::id() % 10_000) * 10 + n % 10);
+    let ip = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("ip")
+            .args(args)
+            .output()
+            .map_err(|e| format!("ip {args:?}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "ip {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
+    };
+    let _ = ip(&["link", "del", &bridge]);
+    ip(&["link", "add", "name", &bridge, "type", "bridge"]).map_err(|e| setup("bridge", e))?;
+    let start = (std::process::id() as usize * 7 + n as usize) % 200;
+    let mut last = String::new();
+    for i in 0..40 {
+        let subnet = 20 + (start + i * 13) % 220;
+        let busy = Command::new("ip")
+            .args(["-4", "route", "show", &format!("10.250.{subnet}.0/24")])
+            .output()
+            .map(|o| !o.stdout.is_empty())
+            .unwrap_or(true);
+        if busy {
+            continue;
+        }
+        match ip(&[
+            "addr",
+            "add",
+            &format!("10.250.{subnet}.1/24"),
+            "dev",
+            &bridge,
+        ]) {
+            Ok(()) => {
+                ip(&["link", "set", &bridge, "up"]).map_err(|e| setup("bridge", e))?;
+                return Ok(bridge);
+            }
+            Err(e) => last = e,
+        }
+    }
+    let _ = ip(&["link", "del", &bridge]);
+    Err(setup("no free 10.250.x.0/24 subnet for the bridge", last))
+}
+
 fn ping(socket: &Path) -> bool {
     let Ok(mut stream) = UnixStream::connect(socket) else {
         return false;
@@ -142,6 +211,9 @@ impl Drop for ExtraDockerd {
             }
             let _ = child.kill();
             let _ = child.wait();
+        }
+        if let Some(bridge) = self.bridge.take() {
+            let _ = Command::new("ip").args(["link", "del", &bridge]).status();
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
