@@ -275,6 +275,42 @@ mod tests {
     }
 
     #[test]
+    fn remote_failures_travel_through_io_errors_and_become_problems() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("client error (SendRequest)")]
+        struct Wrapper(#[source] io::Error);
+        let ep = "tcp://10.0.0.1:2376";
+        let io_err = super::super::RemoteFailure::TlsClientCertMissing.into_io();
+        let mapped = classify_transport(&Wrapper(io_err), ep.into());
+        assert!(matches!(
+            mapped,
+            EngineError::Remote {
+                failure: super::super::RemoteFailure::TlsClientCertMissing,
+                ..
+            }
+        ));
+        let p = mapped.problem().unwrap();
+        assert_eq!(p.kind, EngineProblemKind::BadEndpoint);
+        assert!(
+            p.message.contains("requires a client certificate"),
+            "{}",
+            p.message
+        );
+        assert!(p.message.contains(ep));
+        let unreachable = EngineError::Remote {
+            endpoint: ep.into(),
+            failure: super::super::RemoteFailure::SshUnreachable {
+                destination: "me@h".into(),
+                detail: "Connection refused".into(),
+            },
+        };
+        assert_eq!(
+            unreachable.problem().unwrap().kind,
+            EngineProblemKind::Unreachable
+        );
+    }
+
+    #[test]
     fn garbage_answers_are_protocol_problems() {
         let e = EngineError::from_bollard(B::APIVersionParseError {}, EP);
         assert_eq!(e.problem().unwrap().kind, EngineProblemKind::Protocol);
