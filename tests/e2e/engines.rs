@@ -176,6 +176,20 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
         app.click("[data-testid=tab-containers]", SETTLE).await?;
         app.wait_for_css(&container_row(&name), Duration::from_secs(20))
             .await?;
+        // The stats hub follows the switch: the list's memory column fills from Podman.
+        let mem_css = format!("{} [data-testid=row-mem]", container_row(&name));
+        let mem = app
+            .wait_until("Podman memory in the list", Duration::from_secs(25), |c| {
+                let css = mem_css.clone();
+                async move {
+                    let el = c.find(fantoccini::Locator::Css(&css)).await?;
+                    let v = el.attr("data-value").await?.unwrap_or_default();
+                    Ok((!v.is_empty()).then_some(v))
+                }
+            })
+            .await?;
+        let bytes: f64 = mem.parse().unwrap_or(0.0);
+        assert!(bytes > 0.0, "memory of the Podman container: {mem:?}");
         app.screenshot("engines-podman-active").await?;
 
         // And back to the local engine: the Podman container is gone from the list.
