@@ -229,3 +229,121 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
     drop(plain);
     Ok(())
 }
+
+/// Fills the add form with a TLS engine and submits it.
+async fn add_tls_engine(
+    app: &App,
+    name: &str,
+    endpoint: &str,
+    files: &berth_core::engine::TlsFiles,
+) -> Result<(), AppError> {
+    app.type_into("[data-testid=engine-name]", name, SETTLE)
+        .await?;
+    app.type_into("[data-testid=engine-endpoint]", endpoint, SETTLE)
+        .await?;
+    // The TLS fields sit in a <details> that stays open after the first engine.
+    let details = app.wait_for_css("[data-testid=engine-tls]", SETTLE).await?;
+    let open = details.prop("open").await.ok().flatten();
+    if open.as_deref() != Some("true") {
+        app.click("[data-testid=engine-tls-toggle]", SETTLE).await?;
+    }
+    let path = |p: &Option<std::path::PathBuf>| {
+        p.as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default()
+    };
+    app.type_into(
+        "[data-testid=engine-ca]",
+        &files.ca.display().to_string(),
+        SETTLE,
+    )
+    .await?;
+    app.type_into("[data-testid=engine-cert]", &path(&files.cert), SETTLE)
+        .await?;
+    app.type_into("[data-testid=engine-key]", &path(&files.key), SETTLE)
+        .await?;
+    app.click("[data-testid=engine-add]", SETTLE).await?;
+    app.wait_for_css(&engine_row(name), SETTLE).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tls_engine_with_the_wrong_ca_says_so_and_the_right_one_is_shown() -> Result<(), AppError>
+{
+    let setup = |e: berth_tests::docker_cli::CliError| AppError::Setup(e.to_string());
+    let pki = berth_tests::pki::Pki::make().map_err(setup)?;
+    let port = berth_tests::registry::free_port().map_err(setup)?;
+    let uri = format!("tcp://127.0.0.1:{port}");
+    let args: Vec<String> = vec![
+        "-H".into(),
+        uri.clone(),
+        "--tlsverify".into(),
+        "--tlscacert".into(),
+        pki.path("ca.pem").display().to_string(),
+        "--tlscert".into(),
+        pki.path("server-cert.pem").display().to_string(),
+        "--tlskey".into(),
+        pki.path("server-key.pem").display().to_string(),
+    ];
+    let daemon = berth_tests::extra_dockerd::ExtraDockerd::start("tlsapp", &args).map_err(setup)?;
+
+    let dir = berth_tests::app::artifacts_dir().join("engines-tls.config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok();
+    let dir_env = dir.to_string_lossy().to_string();
+    let app = App::launch(
+        "a_tls_engine_with_the_wrong_ca_says_so_and_the_right_one_is_shown",
+        &[("BERTH_CONFIG_DIR", Some(dir_env.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        app.wait_for_css(crate::CONNECTED, SETTLE).await?;
+        wait_label(&app, "local · Docker").await?;
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        add_tls_engine(
+            &app,
+            "wrong-ca",
+            &uri,
+            &pki.files("wrong-ca", Some("client")),
+        )
+        .await?;
+        let row = engine_row("wrong-ca");
+        app.wait_for_css(
+            &format!("{row}[data-state=unavailable]"),
+            Duration::from_secs(20),
+        )
+        .await?;
+        let text = text_of(
+            &app.wait_for_css(&format!("{row} [data-testid=engine-status-text]"), SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(text.contains("not trusted"), "{text}");
+        assert!(text.contains("wrong-ca.pem"), "{text}");
+        app.screenshot("engines-tls-wrong-ca").await?;
+
+        add_tls_engine(&app, "secure", &uri, &pki.files("ca", Some("client"))).await?;
+        let row = engine_row("secure");
+        app.wait_for_css(
+            &format!("{row}[data-state=connected]"),
+            Duration::from_secs(20),
+        )
+        .await?;
+        assert!(app
+            .find_all(&format!("{row} [data-testid=engine-insecure]"))
+            .await?
+            .is_empty());
+        app.click(&format!("{row} [data-testid=engine-switch]"), SETTLE)
+            .await?;
+        wait_label(&app, "secure · Docker · TCP + TLS").await?;
+        assert!(app
+            .find_all("[data-testid=engine-insecure-warning]")
+            .await?
+            .is_empty());
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    drop(daemon);
+    Ok(())
+}

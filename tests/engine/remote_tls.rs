@@ -2,8 +2,6 @@
 //! client certificates made here with the `openssl` CLI. Berth must list what runs there, and
 //! refuse clearly when the CA is wrong or the client certificate is missing or foreign.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use berth_core::engine::{Endpoint, EndpointSource, Engine, EngineError, RemoteFailure, TlsFiles};
@@ -11,121 +9,10 @@ use berth_tests::docker_cli::docker;
 use berth_tests::extra_dockerd::ExtraDockerd;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use berth_tests::image_copy::copy_image;
+use berth_tests::pki::Pki;
 use berth_tests::registry::free_port;
 
 use crate::{blocking, TestResult};
-
-fn openssl(dir: &Path, args: &[&str]) -> TestResult {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .map_err(|e| format!("cannot run openssl: {e}"))?;
-    if !out.status.success() {
-        return Err(format!("openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr)).into());
-    }
-    Ok(())
-}
-
-/// `<name>.pem` self-signed CA with `<name>-key.pem`.
-fn make_ca(dir: &Path, name: &str) -> TestResult {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            &format!("/CN=berth test {name}"),
-            "-keyout",
-            &format!("{name}-key.pem"),
-            "-out",
-            &format!("{name}.pem"),
-        ],
-    )
-}
-
-/// `<name>-cert.pem` / `<name>-key.pem`, signed by the CA `ca`, with the given extensions.
-fn make_leaf(dir: &Path, ca: &str, name: &str, ext: &str) -> TestResult {
-    std::fs::write(dir.join(format!("{name}.ext")), ext)?;
-    openssl(
-        dir,
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-subj",
-            &format!("/CN={name}"),
-            "-keyout",
-            &format!("{name}-key.pem"),
-            "-out",
-            &format!("{name}.csr"),
-        ],
-    )?;
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &format!("{name}.csr"),
-            "-CA",
-            &format!("{ca}.pem"),
-            "-CAkey",
-            &format!("{ca}-key.pem"),
-            "-CAcreateserial",
-            "-days",
-            "2",
-            "-extfile",
-            &format!("{name}.ext"),
-            "-out",
-            &format!("{name}-cert.pem"),
-        ],
-    )
-}
-
-struct Pki {
-    dir: tempfile::TempDir,
-}
-
-impl Pki {
-    fn make() -> TestResult<Self> {
-        let dir = tempfile::Builder::new().prefix("berth-pki-").tempdir()?;
-        let d = dir.path();
-        make_ca(d, "ca")?;
-        make_ca(d, "wrong-ca")?;
-        make_leaf(
-            d,
-            "ca",
-            "server",
-            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
-        )?;
-        make_leaf(d, "ca", "client", "extendedKeyUsage=clientAuth\n")?;
-        make_leaf(d, "wrong-ca", "stranger", "extendedKeyUsage=clientAuth\n")?;
-        Ok(Self { dir })
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.dir.path().join(file)
-    }
-
-    fn files(&self, ca: &str, client: Option<&str>) -> TlsFiles {
-        TlsFiles {
-            ca: self.path(&format!("{ca}.pem")),
-            cert: client.map(|c| self.path(&format!("{c}-cert.pem"))),
-            key: client.map(|c| self.path(&format!("{c}-key.pem"))),
-        }
-    }
-}
 
 async fn connect_tls(uri: &str, files: TlsFiles) -> Result<Engine, EngineError> {
     let endpoint = Endpoint::new(uri, EndpointSource::Settings).with_tls(Some(files));

@@ -12,6 +12,8 @@ pub mod extra_dockerd;
 pub mod fixtures;
 /// `docker save | <other engine> load` without a shell.
 pub mod image_copy;
+/// CA, server and client certificates from the `openssl` CLI, for TLS engines.
+pub mod pki;
 /// Podman's Docker-compatible service as a second engine.
 pub mod podman;
 /// Process trees from /proc: stopping an app with its WebKit processes, and their memory.
