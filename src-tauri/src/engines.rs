@@ -238,11 +238,11 @@ pub fn start<R: Runtime>(
     });
     let forward = app.clone();
     let mut changed = manager.subscribe();
-    let starting = state.clone();
+    // The list first, so the main watcher's first connection goes to the active engine; both
+    // at once (the manager spawns on its runtime handle), so startup is not delayed.
+    manager.apply(setup);
+    state.spawn_main(token);
     tauri::async_runtime::spawn(async move {
-        // The list first, so the main watcher's first connection goes to the active engine.
-        manager.apply(setup);
-        starting.spawn_main(token);
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => return,
