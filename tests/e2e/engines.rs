@@ -347,3 +347,76 @@ async fn a_tls_engine_with_the_wrong_ca_says_so_and_the_right_one_is_shown() -> 
     drop(daemon);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ssh_engine_is_listed_and_shown_through_ssh() -> Result<(), AppError> {
+    let setup = |e: berth_tests::docker_cli::CliError| AppError::Setup(e.to_string());
+    let sshd = berth_tests::test_sshd::TestSshd::start().map_err(setup)?;
+    let dir = berth_tests::app::artifacts_dir().join("engines-ssh.config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok();
+    let dir_env = dir.to_string_lossy().to_string();
+    let app = App::launch(
+        "an_ssh_engine_is_listed_and_shown_through_ssh",
+        &[("BERTH_CONFIG_DIR", Some(dir_env.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        app.wait_for_css(crate::CONNECTED, SETTLE).await?;
+        wait_label(&app, "local · Docker").await?;
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        for (name, case) in [("over-ssh", "client"), ("no-key", "stranger")] {
+            app.type_into("[data-testid=engine-name]", name, SETTLE)
+                .await?;
+            app.type_into("[data-testid=engine-endpoint]", &sshd.uri(), SETTLE)
+                .await?;
+            let details = app.wait_for_css("[data-testid=engine-ssh]", SETTLE).await?;
+            if details.prop("open").await.ok().flatten().as_deref() != Some("true") {
+                app.click("[data-testid=engine-ssh-toggle]", SETTLE).await?;
+            }
+            let config = sshd.ssh_config(case).display().to_string();
+            app.type_into("[data-testid=engine-ssh-config]", &config, SETTLE)
+                .await?;
+            app.click("[data-testid=engine-add]", SETTLE).await?;
+            app.wait_for_css(&engine_row(name), SETTLE).await?;
+        }
+        // A refused key is said as such; BatchMode means no prompt ever hangs the app.
+        let refused = engine_row("no-key");
+        app.wait_for_css(
+            &format!("{refused}[data-state=unavailable]"),
+            Duration::from_secs(30),
+        )
+        .await?;
+        let text = text_of(
+            &app.wait_for_css(
+                &format!("{refused} [data-testid=engine-status-text]"),
+                SETTLE,
+            )
+            .await?,
+        )
+        .await?;
+        assert!(text.contains("key was not accepted"), "{text}");
+
+        let row = engine_row("over-ssh");
+        app.wait_for_css(
+            &format!("{row}[data-state=connected]"),
+            Duration::from_secs(30),
+        )
+        .await?;
+        app.screenshot("engines-ssh").await?;
+        app.click(&format!("{row} [data-testid=engine-switch]"), SETTLE)
+            .await?;
+        wait_label(&app, "over-ssh · Docker · SSH").await?;
+        // The same engine at the far end: the lists come back through SSH.
+        app.click("[data-testid=tab-containers]", SETTLE).await?;
+        app.wait_for_css(crate::CONNECTED, Duration::from_secs(30))
+            .await?;
+        app.wait_for_css("[data-testid=container-filter]", SETTLE)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    drop(sshd);
+    Ok(())
+}
