@@ -284,3 +284,38 @@ fn load(path: &std::path::Path) -> EnginesSetup {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_file_is_no_engines_and_a_bad_one_is_kept_aside() {
+        let dir = std::env::temp_dir().join(format!("berth-engines-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(FILE);
+        assert_eq!(load(&path), EnginesSetup::default());
+
+        let good = serde_json::json!({ KEY: {
+            "engines": [{"name": "pm", "endpoint": "unix:///run/podman.sock", "tls_ca": null,
+                         "tls_cert": null, "tls_key": null, "ssh_config": null, "origin": ""}],
+            "active": "pm"
+        }});
+        std::fs::write(&path, good.to_string()).unwrap();
+        let setup = load(&path);
+        assert_eq!(setup.active.as_deref(), Some("pm"));
+        assert_eq!(setup.engines[0].endpoint, "unix:///run/podman.sock");
+
+        // Valid JSON, invalid content (the active engine does not exist): set aside.
+        let bad = serde_json::json!({ KEY: { "engines": [], "active": "ghost" } });
+        std::fs::write(&path, bad.to_string()).unwrap();
+        assert_eq!(load(&path), EnginesSetup::default());
+        assert!(!path.exists());
+        assert!(path.with_extension("json.bad").exists());
+
+        std::fs::write(&path, "{not json").unwrap();
+        assert_eq!(load(&path), EnginesSetup::default());
+        assert!(!path.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
