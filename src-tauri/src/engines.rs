@@ -43,6 +43,17 @@ pub struct EnginesState {
     app_cancel: CancellationToken,
     /// Cancels the main watcher of the current active engine.
     main_watch: Mutex<CancellationToken>,
+    /// Why the stored list was not used, until the user has seen it.
+    notice: Mutex<Option<String>>,
+}
+
+/// What the Engines view shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct EnginesPanel {
+    pub engines: Vec<EngineOverview>,
+    /// The stored engine list was unusable and kept aside (shown once).
+    pub notice: Option<String>,
 }
 
 fn internal(what: &str, e: impl std::fmt::Display) -> IpcError {
@@ -53,8 +64,16 @@ fn internal(what: &str, e: impl std::fmt::Display) -> IpcError {
 }
 
 impl EnginesState {
-    pub fn overview(&self) -> Vec<EngineOverview> {
-        self.manager.overview()
+    /// The overview, and the notice about a bad engines file the first time it is asked for.
+    pub fn panel(&self) -> EnginesPanel {
+        EnginesPanel {
+            engines: self.manager.overview(),
+            notice: self
+                .notice
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        }
     }
 
     pub fn setup(&self) -> EnginesSetup {
@@ -216,7 +235,7 @@ pub fn start<R: Runtime>(
     cancel: CancellationToken,
 ) -> Arc<EnginesState> {
     let path = crate::settings::config_path(app, FILE);
-    let setup = load(&path);
+    let (setup, notice) = load(&path);
     let manager = EngineManager::new(
         hub.clone(),
         crate::desktop::resolver(app.clone()),
@@ -235,6 +254,7 @@ pub fn start<R: Runtime>(
         main_sink,
         app_cancel: cancel.clone(),
         main_watch: Mutex::new(token.clone()),
+        notice: Mutex::new(notice),
     });
     let forward = app.clone();
     let mut changed = manager.subscribe();
@@ -259,10 +279,11 @@ pub fn start<R: Runtime>(
     state
 }
 
-fn load(path: &std::path::Path) -> EnginesSetup {
+/// The stored list, or none and why (a bad file is renamed to `engines.json.bad`).
+fn load(path: &std::path::Path) -> (EnginesSetup, Option<String>) {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
-        Err(_) => return EnginesSetup::default(),
+        Err(_) => return (EnginesSetup::default(), None),
     };
     let parsed = serde_json::from_str::<serde_json::Value>(&text)
         .map_err(|e| e.to_string())
@@ -275,12 +296,21 @@ fn load(path: &std::path::Path) -> EnginesSetup {
         })
         .and_then(|s| s.validate().map(|()| s).map_err(|e| e.join("; ")));
     match parsed {
-        Ok(setup) => setup,
+        Ok(setup) => (setup, None),
         Err(problem) => {
             let aside = path.with_extension("json.bad");
             let kept = std::fs::rename(path, &aside).is_ok();
             tracing::warn!(%problem, kept, "engines file not usable; starting with no engines");
-            EnginesSetup::default()
+            let notice = if kept {
+                format!(
+                    "The engine list could not be used ({problem}); it was kept as {} and \
+                     Berth started with the local engine only.",
+                    aside.display()
+                )
+            } else {
+                format!("The engine list could not be used ({problem}); Berth started with the local engine only.")
+            };
+            (EnginesSetup::default(), Some(notice))
         }
     }
 }
@@ -294,7 +324,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("berth-engines-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(FILE);
-        assert_eq!(load(&path), EnginesSetup::default());
+        assert_eq!(load(&path), (EnginesSetup::default(), None));
 
         let good = serde_json::json!({ KEY: {
             "engines": [{"name": "pm", "endpoint": "unix:///run/podman.sock", "tls_ca": null,
@@ -302,19 +332,28 @@ mod tests {
             "active": "pm"
         }});
         std::fs::write(&path, good.to_string()).unwrap();
-        let setup = load(&path);
+        let (setup, notice) = load(&path);
+        assert_eq!(notice, None);
         assert_eq!(setup.active.as_deref(), Some("pm"));
         assert_eq!(setup.engines[0].endpoint, "unix:///run/podman.sock");
 
         // Valid JSON, invalid content (the active engine does not exist): set aside.
         let bad = serde_json::json!({ KEY: { "engines": [], "active": "ghost" } });
         std::fs::write(&path, bad.to_string()).unwrap();
-        assert_eq!(load(&path), EnginesSetup::default());
+        let (setup, notice) = load(&path);
+        assert_eq!(setup, EnginesSetup::default());
+        let notice = notice.unwrap();
+        assert!(
+            notice.contains("ghost") && notice.contains("engines.json.bad"),
+            "{notice}"
+        );
         assert!(!path.exists());
         assert!(path.with_extension("json.bad").exists());
 
         std::fs::write(&path, "{not json").unwrap();
-        assert_eq!(load(&path), EnginesSetup::default());
+        let (setup, notice) = load(&path);
+        assert_eq!(setup, EnginesSetup::default());
+        assert!(notice.is_some());
         assert!(!path.exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }

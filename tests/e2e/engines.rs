@@ -355,6 +355,9 @@ async fn an_ssh_engine_is_listed_and_shown_through_ssh() -> Result<(), AppError>
     let dir = berth_tests::app::artifacts_dir().join("engines-ssh.config");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok();
+    // A broken engine list from an earlier run: kept aside, and the user is told.
+    std::fs::write(dir.join("engines.json"), "{\"engines\": {\"engines\": 42")
+        .map_err(|e| AppError::Setup(e.to_string()))?;
     let dir_env = dir.to_string_lossy().to_string();
     let app = App::launch(
         "an_ssh_engine_is_listed_and_shown_through_ssh",
@@ -365,6 +368,13 @@ async fn an_ssh_engine_is_listed_and_shown_through_ssh() -> Result<(), AppError>
         app.wait_for_css(crate::CONNECTED, SETTLE).await?;
         wait_label(&app, "local · Docker").await?;
         app.click("[data-testid=tab-engines]", SETTLE).await?;
+        let notice = text_of(
+            &app.wait_for_css("[data-testid=engines-file-notice]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(notice.contains("engines.json.bad"), "{notice}");
+        assert!(dir.join("engines.json.bad").exists());
         for (name, case) in [("over-ssh", "client"), ("no-key", "stranger")] {
             app.type_into("[data-testid=engine-name]", name, SETTLE)
                 .await?;

@@ -3,15 +3,15 @@
 
 use std::sync::Arc;
 
-use berth_core::domain::engines::{EngineOverview, EnginesSetup};
+use berth_core::domain::engines::EnginesSetup;
 use tauri::{AppHandle, Runtime, State};
 
 use super::error::IpcError;
-use crate::engines::{EnginesState, ImportReport};
+use crate::engines::{EnginesPanel, EnginesState, ImportReport};
 
 #[tauri::command]
-pub fn engines_overview(state: State<'_, Arc<EnginesState>>) -> Vec<EngineOverview> {
-    state.overview()
+pub fn engines_overview(state: State<'_, Arc<EnginesState>>) -> EnginesPanel {
+    state.panel()
 }
 
 #[tauri::command]

@@ -284,13 +284,15 @@ export type { EngineOverview } from "./bindings/EngineOverview";
 export type { EngineTransport } from "./bindings/EngineTransport";
 export type { EnginesSetup } from "./bindings/EnginesSetup";
 export type { ImportReport } from "./bindings/ImportReport";
-import type { EngineOverview as Overview } from "./bindings/EngineOverview";
+export type { EnginesPanel } from "./bindings/EnginesPanel";
+import type { EnginesPanel as Panel } from "./bindings/EnginesPanel";
 import type { EnginesSetup as Setup } from "./bindings/EnginesSetup";
 import type { ImportReport as Report } from "./bindings/ImportReport";
 
-/** Every engine with its live status and running/total counts; the active one first. */
-export function enginesOverview(): Promise<Overview[]> {
-  return call<Overview[]>("engines_overview");
+/** Every engine with its live status and running/total counts (the active one first), and
+ *  once, why a stored engine list was not used. */
+export function enginesOverview(): Promise<Panel> {
+  return call<Panel>("engines_overview");
 }
 
 export function enginesSetup(): Promise<Setup> {
