@@ -26,6 +26,8 @@ BERTH_PACKAGES=(
   xvfb xauth webkit2gtk-driver imagemagick x11-utils locales dbus dbus-x11 util-linux
   # the engine, the test images, a local registry
   docker.io busybox-static docker-registry
+  # a second, empty dockerd for the first-run tests gets a bridge of its own (`ip link`)
+  iproute2
 )
 
 berth_log() { printf '[setup] %s\n' "$*" >&2; }

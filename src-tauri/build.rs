@@ -26,8 +26,22 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "dismiss_settings_notices",
+    "save_launch_preset",
+    "delete_launch_preset",
     "watch_stats",
     "export_stats",
+    "swarm_info",
+    "service_preview",
+    "launch_service",
+    "list_services",
+    "service_tasks",
+    "scale_service",
+    "remove_service",
+    "docker_commands",
+    "writable_layer",
+    "container_life",
+    "demo_write_file",
+    "build_demo_image",
 ];
 
 fn main() {

@@ -7,15 +7,19 @@
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
 mod actions;
+mod cli_equiv;
+mod first_run;
 mod images;
 mod inventory;
 mod launch;
 mod launch_pull;
+mod layers;
 mod logs;
 mod permission;
 mod problems;
 mod prune;
 mod stats;
+mod swarm;
 mod tray;
 mod watcher;
 

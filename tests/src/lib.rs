@@ -4,6 +4,11 @@
 
 /// The built app under WebDriver (tauri-driver), for the end-to-end tests.
 pub mod app;
+/// The desktop around the app (issue #6): closing a window like a window manager, the
+/// tray's exported D-Bus menu, a notification server on the test's session bus.
+pub mod desktop;
+/// A second, empty Docker daemon for tests that need an engine with no images.
+pub mod extra_dockerd;
 /// The docker CLI, run without a shell, and the rows it prints: the tests' reference.
 pub mod docker_cli;
 /// Test images, the per-run id, and the `TestRun` guard that cleans up.
@@ -14,3 +19,5 @@ pub mod procs;
 pub mod proxy;
 /// A throwaway image registry on loopback, for pull tests.
 pub mod registry;
+/// A single-node swarm for the Swarm tests, joined and left again around each test.
+pub mod swarm;

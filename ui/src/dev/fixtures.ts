@@ -23,6 +23,7 @@ export const engineInfo: EngineInfo = {
   arch: "amd64",
   kernel: "6.1.0-18-amd64",
   host_name: "workstation",
+  swarm: { state: "inactive", manager: false, node_id: "", node_addr: "", error: "" },
 };
 
 const PROBLEMS: Record<EngineProblemKind, Omit<EngineProblem, "kind" | "endpoint">> = {

@@ -41,12 +41,15 @@ impl Engine {
             .map(|p| p.name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| "Docker Engine".to_string());
-        let host_name = match docker.info().await {
-            Ok(info) => info.name.unwrap_or_default(),
+        let (host_name, swarm) = match docker.info().await {
+            Ok(info) => (
+                info.name.unwrap_or_default(),
+                super::swarm::swarm_from_info(info.swarm),
+            ),
             // The host name is decoration: an engine that fails /info is still usable.
             Err(e) => {
                 tracing::warn!(error = %e, "engine /info failed");
-                String::new()
+                (String::new(), crate::domain::swarm::SwarmInfo::inactive())
             }
         };
         let info = EngineInfo {
@@ -59,6 +62,7 @@ impl Engine {
             arch: version.arch.unwrap_or_default(),
             kernel: version.kernel_version.unwrap_or_default(),
             host_name,
+            swarm,
         };
         Ok(Self {
             docker,
