@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "update_settings",
     "dismiss_settings_notices",
+    "save_launch_preset",
+    "delete_launch_preset",
     "watch_stats",
     "export_stats",
     "engines_overview",
@@ -33,6 +35,18 @@ const COMMANDS: &[&str] = &[
     "save_engines",
     "switch_engine",
     "import_docker_contexts",
+    "swarm_info",
+    "service_preview",
+    "launch_service",
+    "list_services",
+    "service_tasks",
+    "scale_service",
+    "remove_service",
+    "docker_commands",
+    "writable_layer",
+    "container_life",
+    "demo_write_file",
+    "build_demo_image",
 ];
 
 fn main() {

@@ -93,6 +93,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
             ipc::settings::get_settings,
             ipc::settings::update_settings,
             ipc::settings::dismiss_settings_notices,
+            ipc::settings::save_launch_preset,
+            ipc::settings::delete_launch_preset,
             ipc::stats::watch_stats,
             ipc::stats::export_stats,
             ipc::engines::engines_overview,
@@ -100,9 +102,23 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
             ipc::engines::save_engines,
             ipc::engines::switch_engine,
             ipc::engines::import_docker_contexts,
+            ipc::swarm::swarm_info,
+            ipc::swarm::service_preview,
+            ipc::swarm::launch_service,
+            ipc::swarm::list_services,
+            ipc::swarm::service_tasks,
+            ipc::swarm::scale_service,
+            ipc::swarm::remove_service,
+            ipc::learn::docker_commands,
+            ipc::learn::writable_layer,
+            ipc::learn::container_life,
+            ipc::learn::demo_write_file,
+            ipc::first_run::build_demo_image,
         ])
         .setup(move |app| {
-            app.manage(settings::init(app.handle()));
+            let settings = settings::init(app.handle());
+            ipc::stats::apply_settings(&stats, &settings.settings());
+            app.manage(settings);
             let stats_hub = hub.clone();
             tauri::async_runtime::spawn(stats.run(move || stats_hub.engine(), cancel.clone()));
             // The main watcher follows the active engine (issue #8: several engines).

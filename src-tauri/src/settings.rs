@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
+use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::settings::{Settings, SettingsProblem};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
@@ -71,6 +72,37 @@ impl SettingsState {
         save(app, &self.path, &settings)?;
         self.with(|v| v.settings = settings.clone());
         Ok(settings)
+    }
+
+    /// Applies `change` to the current settings, then validates and saves them like
+    /// [`SettingsState::update`]. A refused change (`Err(message)`) is `invalid_input`.
+    pub fn modify<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        change: impl FnOnce(&mut Settings) -> Result<(), String>,
+    ) -> Result<Settings, IpcError> {
+        let mut settings = self.settings();
+        change(&mut settings).map_err(|message| IpcError {
+            kind: IpcErrorKind::InvalidInput,
+            message,
+        })?;
+        let saved = self.update(app, settings)?;
+        // The tray lists recent images.
+        if let Some(tray) = app.try_state::<crate::tray::TrayRefresh>() {
+            tray.poke();
+        }
+        Ok(saved)
+    }
+
+    /// Records a launch in the recent images; failing to save only costs the entry.
+    pub fn remember_launch<R: Runtime>(&self, app: &AppHandle<R>, request: &LaunchRequest) {
+        let result = self.modify(app, |s| {
+            s.remember_launch(request);
+            Ok(())
+        });
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "could not record the recent image");
+        }
     }
 
     pub fn dismiss_notices(&self) {
@@ -140,8 +172,10 @@ pub fn init<R: Runtime>(app: &AppHandle<R>) -> SettingsState {
         Ok(text) => {
             let loaded = match serde_json::from_str::<serde_json::Value>(&text) {
                 Ok(serde_json::Value::Object(mut doc)) => match doc.remove(KEY) {
-                    None => Ok((Settings::default(), true)),
-                    Some(value) => Settings::from_value(value).map(|l| (l.settings, l.migrated)),
+                    None => Ok((Settings::default(), None, true)),
+                    Some(value) => {
+                        Settings::from_value(value).map(|l| (l.settings, l.problem, l.migrated))
+                    }
                 },
                 Ok(_) => Err(SettingsProblem::Invalid {
                     message: "the file is not a JSON object".into(),
@@ -151,7 +185,19 @@ pub fn init<R: Runtime>(app: &AppHandle<R>) -> SettingsState {
                 }),
             };
             match loaded {
-                Ok((settings, migrated)) => (settings, None, migrated),
+                Ok((settings, None, migrated)) => (settings, None, migrated),
+                // Usable, but some entries were left out: keep the file as it was aside,
+                // write the rest back, and say what was left out.
+                Ok((settings, Some(problem), _)) => {
+                    let backup = keep_aside(&path);
+                    tracing::warn!(%problem, ?backup, "settings entries left out");
+                    let notice = SettingsNotice {
+                        message: problem.to_string(),
+                        problem,
+                        backup: backup.map(|b| b.display().to_string()),
+                    };
+                    (settings, Some(notice), true)
+                }
                 Err(problem) => {
                     let backup = keep_aside(&path);
                     tracing::warn!(%problem, ?backup, "settings file not usable; using defaults");

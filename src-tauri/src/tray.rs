@@ -15,6 +15,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::settings::SettingsState;
 use crate::startup::MAIN_WINDOW;
 
 const TRAY_ID: &str = "berth";
@@ -54,7 +55,7 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 
 /// Creates the icon and starts the rebuild task. Failing here only loses the tray.
 fn setup<R: Runtime>(app: &AppHandle<R>, hub: Arc<EngineHub>, cancel: CancellationToken) {
-    let initial = build_tray_menu(&hub.status(), None);
+    let initial = build_tray_menu(&hub.status(), None, &[]);
     let built = to_menu(app, &initial).and_then(|menu| {
         let mut builder = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip(&initial.tooltip)
@@ -93,7 +94,7 @@ fn setup<R: Runtime>(app: &AppHandle<R>, hub: Arc<EngineHub>, cancel: Cancellati
                 Ok(engine) => engine.inventory().await.ok(),
                 Err(_) => None,
             };
-            let model = build_tray_menu(&status, inventory.as_ref());
+            let model = build_tray_menu(&status, inventory.as_ref(), &recent_images(&app));
             let handle = app.clone();
             let set = app.run_on_main_thread(move || apply(&handle, &model));
             if let Err(e) = set {
@@ -105,6 +106,19 @@ fn setup<R: Runtime>(app: &AppHandle<R>, hub: Arc<EngineHub>, cancel: Cancellati
             }
         }
     });
+}
+
+/// The settings' recent images, most recent first.
+fn recent_images<R: Runtime>(app: &AppHandle<R>) -> Vec<String> {
+    app.try_state::<SettingsState>()
+        .map(|s| {
+            s.settings()
+                .recent_images
+                .into_iter()
+                .map(|r| r.image)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn apply<R: Runtime>(app: &AppHandle<R>, model: &TrayMenu) {
@@ -174,7 +188,11 @@ fn on_click<R: Runtime>(app: &AppHandle<R>, id: &str) {
         let Some(hub) = app.try_state::<Arc<EngineHub>>().map(|h| h.inner().clone()) else {
             return;
         };
-        match tray_action(hub.engine(), &id).await {
+        let recent = app
+            .try_state::<SettingsState>()
+            .map(|s| s.settings().recent_images)
+            .unwrap_or_default();
+        match tray_action(hub.engine(), &id, &recent).await {
             TrayOutcome::ShowWindow => show_main_window(&app),
             TrayOutcome::ShowLogs(container) => {
                 show_main_window(&app);
@@ -184,6 +202,12 @@ fn on_click<R: Runtime>(app: &AppHandle<R>, id: &str) {
             }
             TrayOutcome::Quit => app.exit(0),
             TrayOutcome::Done(what) => tracing::info!("tray: {what}"),
+            TrayOutcome::Launched { summary, request } => {
+                tracing::info!("tray: {summary}");
+                if let Some(settings) = app.try_state::<SettingsState>() {
+                    settings.remember_launch(&app, &request);
+                }
+            }
             TrayOutcome::Failed(why) => {
                 tracing::warn!("tray action {id} failed: {why}");
                 crate::notify::show(&app, "Berth", &why);

@@ -24,9 +24,12 @@ use fantoccini::Locator;
 
 mod engines;
 mod launch;
+mod learn;
 mod manage;
 mod settings;
 mod stats;
+mod swarm;
+mod tray;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);

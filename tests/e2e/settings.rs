@@ -8,6 +8,9 @@ use berth_tests::app::{App, AppError};
 use crate::{text_of, SETTLE};
 
 async fn open_settings(app: &App) -> Result<(), AppError> {
+    // A click in the first moments after the first paint, while the lists and the nav's
+    // counts are still arriving, was seen to fail in WebKitWebDriver with an empty error.
+    crate::wait_connected(app).await?;
     app.click("[data-testid=tab-settings]", SETTLE).await?;
     app.wait_for_css("[data-testid=settings-view] form", SETTLE)
         .await?;
@@ -137,4 +140,202 @@ fn backups(dir: &Path) -> usize {
                 .count()
         })
         .unwrap_or(0)
+}
+
+/// Launch presets: a hand-edited file with one bad preset keeps everything else (the bad one
+/// is left out and the user told); in the launch dialog a preset applies, and the current form
+/// saves as a new preset that is in the file afterwards.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presets_apply_and_save_and_a_bad_one_is_reported() -> Result<(), AppError> {
+    use berth_core::domain::launch::LaunchRequest;
+    use berth_core::domain::settings::{LaunchPreset, Settings, Theme};
+    use berth_tests::app::css_str;
+    use berth_tests::docker_cli::image_id;
+    use berth_tests::fixtures::{ensure_test_images, BUSYBOX_IMAGE};
+
+    ensure_test_images()?;
+    let image = image_id(BUSYBOX_IMAGE)?
+        .ok_or_else(|| AppError::Setup(format!("{BUSYBOX_IMAGE} is missing")))?;
+    let dir = config_dir("presets_apply_and_save");
+    let good = LaunchPreset {
+        name: "pair".into(),
+        request: LaunchRequest {
+            image: BUSYBOX_IMAGE.into(),
+            replicas: "2".into(),
+            command: "sleep 60".into(),
+            env: "MODE=preset".into(),
+            ..Default::default()
+        },
+    };
+    let mut doc = serde_json::to_value(Settings {
+        theme: Theme::Dark,
+        presets: vec![good],
+        ..Settings::default()
+    })
+    .map_err(|e| AppError::Setup(e.to_string()))?;
+    // A hand edit: a second preset whose ports line the launcher refuses.
+    let mut bad = doc["presets"][0].clone();
+    bad["name"] = "broken".into();
+    bad["request"]["ports"] = "not-a-port".into();
+    if let Some(list) = doc["presets"].as_array_mut() {
+        list.push(bad);
+    }
+    std::fs::write(
+        dir.join("settings.json"),
+        serde_json::json!({ "settings": doc }).to_string(),
+    )
+    .map_err(|e| AppError::Setup(e.to_string()))?;
+    let env_dir = dir.to_string_lossy().to_string();
+    let app = App::launch(
+        "presets_apply_and_save",
+        &[("BERTH_CONFIG_DIR", Some(env_dir.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        let banner = app
+            .wait_for_css(
+                "[data-testid=settings-notice][data-kind=entries_dropped]",
+                SETTLE,
+            )
+            .await?;
+        let text = text_of(&banner).await?;
+        assert!(text.contains("broken"), "{text}");
+        assert!(text.contains("everything else is in use"), "{text}");
+        assert_eq!(backups(&dir), 1, "the file as it was is kept aside");
+        // Everything else was kept: the dark theme is applied.
+        let deadline = std::time::Instant::now() + SETTLE;
+        while html_theme(&app).await.as_deref() != Some("dark") {
+            assert!(std::time::Instant::now() < deadline, "theme not kept");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+
+        crate::wait_connected(&app).await?;
+        app.click("[data-testid=tab-images]", SETTLE).await?;
+        app.click(
+            &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=image-launch]", SETTLE).await?;
+        app.wait_for_css("[data-testid=launch-presets]", SETTLE)
+            .await?;
+        let choice = app
+            .wait_for_css("[data-testid=preset-choice]", SETTLE)
+            .await?;
+        // Only the good preset is offered.
+        let options = app
+            .find_all("[data-testid=preset-choice] option")
+            .await?
+            .len();
+        assert_eq!(options, 2, "the placeholder and one preset");
+        choice
+            .select_by_value("pair")
+            .await
+            .map_err(|e| AppError::Setup(format!("choosing the preset: {e}")))?;
+        app.click("[data-testid=preset-apply]", SETTLE).await?;
+        assert_eq!(value_of(&app, "[data-testid=launch-replicas]").await?, "2");
+        assert_eq!(
+            value_of(&app, "[data-testid=launch-command]").await?,
+            "sleep 60"
+        );
+        assert_eq!(
+            value_of(&app, "[data-testid=launch-env]").await?,
+            "MODE=preset"
+        );
+
+        // Change the form and save it under a new name, once the preview accepts it.
+        app.type_into("[data-testid=launch-replicas]", "3", SETTLE)
+            .await?;
+        app.type_into("[data-testid=preset-name]", "trio", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=preset-save]:not([disabled])", SETTLE)
+            .await?;
+        app.click("[data-testid=preset-save]", SETTLE).await?;
+        let msg = app
+            .wait_for_css("[data-testid=preset-message][data-kind=ok]", SETTLE)
+            .await?;
+        assert!(text_of(&msg).await?.contains("trio"));
+        app.screenshot("launch-presets").await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+
+    let stored = std::fs::read_to_string(dir.join("settings.json"))
+        .map_err(|e| AppError::Setup(format!("reading the settings file: {e}")))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&stored).map_err(|e| AppError::Setup(e.to_string()))?;
+    let presets = doc["settings"]["presets"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let names: Vec<&str> = presets.iter().filter_map(|p| p["name"].as_str()).collect();
+    assert_eq!(names, ["pair", "trio"], "{stored}");
+    assert_eq!(presets[1]["request"]["replicas"], "3");
+    assert_eq!(presets[1]["request"]["env"], "MODE=preset");
+    // The image is the one the dialog was opened for (the image's first tag).
+    assert!(
+        presets[1]["request"]["image"]
+            .as_str()
+            .is_some_and(|i| !i.is_empty()),
+        "{stored}"
+    );
+    Ok(())
+}
+
+/// Issue #6: a new engine endpoint saved in Settings is used at once. A bad one brings the
+/// problem screen naming it (no restart), with a way back to Settings; clearing it
+/// reconnects to the default engine and the lists come back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_engine_endpoint_reconnects_at_once() -> Result<(), AppError> {
+    let dir = config_dir("changing_the_engine_endpoint");
+    let env_dir = dir.to_string_lossy().to_string();
+    let bad = "unix:///nonexistent/berth-e2e-endpoint.sock";
+    let app = App::launch(
+        "changing_the_engine_endpoint",
+        &[("BERTH_CONFIG_DIR", Some(env_dir.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        open_settings(&app).await?;
+        app.type_into("[data-testid=setting-endpoint]", bad, SETTLE)
+            .await?;
+        app.click("[data-testid=settings-save]", SETTLE).await?;
+        // Saved, then straight to the problem screen for the new endpoint.
+        let problem = app
+            .wait_for_css("[data-testid=engine-problem]", SETTLE)
+            .await?;
+        let text = text_of(&problem).await?;
+        assert!(text.contains(bad), "{text}");
+        app.wait_for_css(
+            "[data-testid=engine-status]:not([data-state=connected])",
+            SETTLE,
+        )
+        .await?;
+        app.screenshot("endpoint-bad").await?;
+
+        app.click("[data-testid=problem-open-settings]", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=settings-view] form", SETTLE)
+            .await?;
+        assert_eq!(value_of(&app, "[data-testid=setting-endpoint]").await?, bad);
+        // Cleared by typing (a bare WebDriver clear fires no input event): a space, then
+        // Backspace.
+        app.type_into("[data-testid=setting-endpoint]", " \u{E003}", SETTLE)
+            .await?;
+        assert_eq!(value_of(&app, "[data-testid=setting-endpoint]").await?, "");
+        app.click("[data-testid=settings-save]", SETTLE).await?;
+        // Back on the default engine, with its lists, without a restart.
+        crate::wait_connected(&app).await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    let stored = std::fs::read_to_string(dir.join("settings.json"))
+        .map_err(|e| AppError::Setup(format!("reading the settings file: {e}")))?;
+    assert!(
+        stored.contains("\"engine_endpoint\": null") || stored.contains("\"engine_endpoint\":null"),
+        "{stored}"
+    );
+    Ok(())
 }

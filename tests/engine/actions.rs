@@ -66,12 +66,28 @@ async fn the_whole_lifecycle_of_one_container() -> TestResult {
     assert_eq!(name, format!("/{new_name}"));
 
     // Removing a running container needs force; without it the result says so.
-    let results = run_action(&engine, &one, ContainerAction::Remove { force: false }).await;
+    let results = run_action(
+        &engine,
+        &one,
+        ContainerAction::Remove {
+            force: false,
+            volumes: false,
+        },
+    )
+    .await;
     let err = results[0].error.clone().unwrap();
     assert!(results[0].conflict);
     assert!(err.contains(&new_name) && err.contains("running"), "{err}");
     assert_eq!(state(&c.id).await, "running");
-    let results = run_action(&engine, &one, ContainerAction::Remove { force: true }).await;
+    let results = run_action(
+        &engine,
+        &one,
+        ContainerAction::Remove {
+            force: true,
+            volumes: false,
+        },
+    )
+    .await;
     assert_eq!(results[0].error, None);
     assert_eq!(results[0].command, format!("docker rm -f {new_name}"));
     assert!(run.container_ids()?.is_empty());

@@ -7,11 +7,14 @@
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
 mod actions;
+mod cli_equiv;
 mod engines_overview;
+mod first_run;
 mod images;
 mod inventory;
 mod launch;
 mod launch_pull;
+mod layers;
 mod logs;
 mod permission;
 mod podman;
@@ -20,6 +23,7 @@ mod prune;
 mod remote_ssh;
 mod remote_tls;
 mod stats;
+mod swarm;
 mod tray;
 mod watcher;
 

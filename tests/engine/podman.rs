@@ -250,7 +250,7 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
 
 struct Discard;
 impl berth_core::services::stats::StatsSink for Discard {
-    fn send(&self, _: Vec<berth_core::services::stats::StatsUpdate>) -> bool {
+    fn send(&self, _: berth_core::services::stats::StatsBatch) -> bool {
         true
     }
 }

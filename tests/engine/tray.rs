@@ -37,7 +37,7 @@ async fn a_tray_click_stops_and_starts_a_container() -> TestResult {
     let status = EngineStatus::Connected {
         info: engine.info().clone(),
     };
-    let menu = build_tray_menu(&status, Some(&inventory));
+    let menu = build_tray_menu(&status, Some(&inventory), &[]);
     let stop = TrayId::Container {
         command: ContainerCommand::Stop,
         id: c.id.clone(),
@@ -54,7 +54,7 @@ async fn a_tray_click_stops_and_starts_a_container() -> TestResult {
         assert!(ids.contains(&stop), "{stop} not in the menu: {ids:?}");
     }
 
-    let outcome = tray_action(Ok(engine.clone()), &stop).await;
+    let outcome = tray_action(Ok(engine.clone()), &stop, &[]).await;
     assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
     let id = c.id.clone();
     let state = blocking(move || docker(["inspect", "--format", "{{.State.Status}}", &id])).await?;
@@ -65,7 +65,7 @@ async fn a_tray_click_stops_and_starts_a_container() -> TestResult {
         id: c.id.clone(),
     }
     .encode();
-    let outcome = tray_action(Ok(engine.clone()), &start).await;
+    let outcome = tray_action(Ok(engine.clone()), &start, &[]).await;
     assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
     let id = c.id.clone();
     let state = blocking(move || docker(["inspect", "--format", "{{.State.Status}}", &id])).await?;
@@ -73,13 +73,131 @@ async fn a_tray_click_stops_and_starts_a_container() -> TestResult {
 
     // Window items need no engine; unknown ids are reported, not acted on.
     assert_eq!(
-        tray_action(Ok(engine.clone()), "open").await,
+        tray_action(Ok(engine.clone()), "open", &[]).await,
         TrayOutcome::ShowWindow
     );
     assert!(matches!(
-        tray_action(Ok(engine), "container:explode:x").await,
+        tray_action(Ok(engine.clone()), "container:explode:x", &[]).await,
         TrayOutcome::Unknown(_)
     ));
+    run.cleanup()?;
+    Ok(())
+}
+
+/// "Launch another" from the tray, for a recent image and for a launch group: each click
+/// adds one container with the stored form, a fresh name and a free host port, as the
+/// launch dialog would plan them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tray_launch_another_reuses_the_last_form_with_fresh_names_and_ports() -> TestResult {
+    use berth_core::domain::launch::LaunchRequest;
+    use berth_core::domain::settings::Settings;
+    use berth_tests::fixtures::APP_IMAGE;
+
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("tray-launch-another");
+    let engine = connect().await?;
+    // Hold a host port so the planner must move past it, as the dialog does.
+    let held = std::net::TcpListener::bind("0.0.0.0:0")?;
+    let port = held.local_addr()?.port();
+    let pattern = format!("{}-{{n}}", run.name("another"));
+    let form = LaunchRequest {
+        image: APP_IMAGE.into(),
+        replicas: "2".into(),
+        name_pattern: pattern.clone(),
+        ports: format!("{port}:8080"),
+        labels: run.label(),
+        env: "GREETING=hello".into(),
+        ..Default::default()
+    };
+    let mut settings = Settings::default();
+    assert!(settings.remember_launch(&form));
+
+    let status = EngineStatus::Connected {
+        info: engine.info().clone(),
+    };
+    let recent: Vec<String> = settings
+        .recent_images
+        .iter()
+        .map(|r| r.image.clone())
+        .collect();
+    let menu = build_tray_menu(&status, Some(&engine.inventory().await?), &recent);
+    let launch_id = TrayId::LaunchRecent {
+        image: APP_IMAGE.into(),
+    }
+    .encode();
+    let mut ids = Vec::new();
+    menu_ids(&menu.items, &mut ids);
+    assert!(ids.contains(&launch_id), "{launch_id} not in {ids:?}");
+
+    for _ in 0..2 {
+        let outcome = tray_action(Ok(engine.clone()), &launch_id, &settings.recent_images).await;
+        let TrayOutcome::Launched { request, .. } = &outcome else {
+            panic!("{outcome:?}");
+        };
+        // The app records the stored form again (not the one-replica copy).
+        assert_eq!(**request, form);
+    }
+    let filter = run.filter();
+    let out = blocking(move || {
+        docker([
+            "ps",
+            "--filter",
+            &filter,
+            "--format",
+            "{{.Names}} {{.Ports}} {{.Label \"berth.group\"}}",
+        ])
+    })
+    .await?;
+    let mut lines: Vec<&str> = out.lines().collect();
+    lines.sort();
+    assert_eq!(lines.len(), 2, "{out}");
+    let first = pattern.replace("{n}", "1");
+    let second = pattern.replace("{n}", "2");
+    assert!(lines[0].starts_with(&format!("{first} ")), "{out}");
+    assert!(lines[1].starts_with(&format!("{second} ")), "{out}");
+    // Neither took the held port; they got the next free ones, and differ.
+    assert!(!out.contains(&format!(":{port}->")), "{out}");
+    let groups: std::collections::BTreeSet<&str> = lines
+        .iter()
+        .filter_map(|l| l.split(' ').next_back())
+        .collect();
+    assert_eq!(groups.len(), 2, "each click is a new launch group: {out}");
+    let name = first.clone();
+    let env = blocking(move || docker(["inspect", "--format", "{{.Config.Env}}", &name])).await?;
+    assert!(env.contains("GREETING=hello"), "{env}");
+
+    // The group of the first one: "Launch another" on it adds replica 2 of that group.
+    let group = lines[0]
+        .split(' ')
+        .next_back()
+        .unwrap_or_default()
+        .to_string();
+    let scale = TrayId::ScaleUp {
+        group: group.clone(),
+    }
+    .encode();
+    let menu = build_tray_menu(&status, Some(&engine.inventory().await?), &recent);
+    let mut ids = Vec::new();
+    menu_ids(&menu.items, &mut ids);
+    assert!(ids.contains(&scale), "{scale} not in {ids:?}");
+    let outcome = tray_action(Ok(engine.clone()), &scale, &[]).await;
+    assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
+    let f = format!("label=berth.group={group}");
+    let members =
+        blocking(move || docker(["ps", "--filter", &f, "--format", "{{.Names}}"])).await?;
+    assert_eq!(members.lines().count(), 2, "{members}");
+
+    // An image no longer among the recent ones fails with a message, launching nothing.
+    let gone = TrayId::LaunchRecent {
+        image: "not-recent:1".into(),
+    }
+    .encode();
+    let outcome = tray_action(Ok(engine), &gone, &settings.recent_images).await;
+    assert!(
+        matches!(&outcome, TrayOutcome::Failed(m) if m.contains("not-recent")),
+        "{outcome:?}"
+    );
+    drop(held);
     run.cleanup()?;
     Ok(())
 }

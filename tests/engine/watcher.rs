@@ -132,3 +132,131 @@ async fn watcher_reports_connected_then_each_change_within_two_seconds() -> Test
     blocking(move || run.cleanup()).await?;
     Ok(())
 }
+
+/// Waits for a status report matching `want`, skipping others; fails after `within`.
+async fn expect_status(
+    rx: &mut UnboundedReceiver<(Instant, Seen)>,
+    within: Duration,
+    what: &str,
+    want: impl Fn(&EngineStatus) -> bool,
+) -> TestResult<EngineStatus> {
+    let until = Instant::now() + within;
+    let mut seen = Vec::new();
+    loop {
+        match timeout_at(until, rx.recv()).await {
+            Ok(Some((_, Seen::Status(status)))) if want(&status) => return Ok(status),
+            Ok(Some((_, other))) => seen.push(format!("{other:?}")),
+            Ok(None) => return Err("the watcher stopped".into()),
+            Err(_) => {
+                return Err(format!("no {what} within {within:?}; saw {seen:?}").into());
+            }
+        }
+    }
+}
+
+/// Issue #6: a new engine endpoint (from Settings) takes effect at once through
+/// `EngineHub::reconnect`: the old connection is dropped, the new endpoint connects (and
+/// the lists are invalidated), a bad one reports `unavailable` naming it, and switching
+/// back recovers, each without waiting out a reconnect backoff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_endpoint_reconnects_at_once() -> TestResult {
+    use berth_core::engine::{Endpoint, EndpointSource};
+    use berth_tests::proxy::EngineProxy;
+
+    let real = resolve_endpoint()?;
+    let proxy = EngineProxy::new()?;
+    proxy.start()?;
+    let bad = "unix:///nonexistent/berth-switch-test.sock".to_string();
+    let current = Arc::new(std::sync::Mutex::new(real.uri.clone()));
+    let hub = Arc::new(EngineHub::new(&real.uri));
+    let (sink, mut rx) = Recorder::new();
+    let cancel = CancellationToken::new();
+    let resolve = {
+        let current = current.clone();
+        Arc::new(move || {
+            let uri = current.lock().map(|u| u.clone()).unwrap_or_default();
+            Ok(Endpoint::new(uri, EndpointSource::Settings))
+        })
+    };
+    let mut config = WatcherConfig::new(resolve);
+    // A long backoff: the switch must not wait for it.
+    config.retry_min = Duration::from_secs(20);
+    config.retry_max = Duration::from_secs(20);
+    let task = tokio::spawn(run_watcher(hub.clone(), sink, config, cancel.clone()));
+    let _stop = cancel.clone().drop_guard();
+    let is_connected_to = |uri: String| move |s: &EngineStatus| matches!(s, EngineStatus::Connected { info } if info.endpoint == uri);
+    expect_status(
+        &mut rx,
+        Duration::from_secs(30),
+        "first connect",
+        is_connected_to(real.uri.clone()),
+    )
+    .await?;
+    settle(&mut rx, Duration::from_millis(300)).await;
+
+    let switch = |uri: &str| {
+        *current.lock().unwrap() = uri.to_string();
+        hub.reconnect();
+        // Commands no longer reach the old engine.
+        assert!(hub.engine().is_err(), "the old engine is still handed out");
+    };
+    switch(&proxy.docker_host());
+    expect_status(
+        &mut rx,
+        PROMPT,
+        "connecting to the proxy",
+        |s| matches!(s, EngineStatus::Connecting { endpoint } if *endpoint == proxy.docker_host()),
+    )
+    .await?;
+    expect_status(
+        &mut rx,
+        PROMPT,
+        "connected through the proxy",
+        is_connected_to(proxy.docker_host()),
+    )
+    .await?;
+    // The new engine's lists are asked for.
+    let until = Instant::now() + PROMPT;
+    loop {
+        match timeout_at(until, rx.recv()).await {
+            Ok(Some((_, Seen::InventoryChanged))) => break,
+            Ok(Some(_)) => continue,
+            _ => return Err("no inventory invalidation after the switch".into()),
+        }
+    }
+    assert_eq!(
+        hub.engine()?.endpoint().uri,
+        proxy.docker_host(),
+        "the hub hands out the new engine"
+    );
+
+    switch(&bad);
+    let down = expect_status(&mut rx, PROMPT, "unavailable", |s| {
+        matches!(s, EngineStatus::Unavailable { .. })
+    })
+    .await?;
+    let EngineStatus::Unavailable { problem } = down else {
+        unreachable!()
+    };
+    assert_eq!(problem.endpoint, bad);
+    assert!(!problem.message.is_empty(), "{problem:?}");
+    assert!(hub.engine().is_err());
+
+    // Back to the real engine while the watcher sits in its (20 s) backoff.
+    switch(&real.uri);
+    expect_status(
+        &mut rx,
+        PROMPT,
+        "connected again",
+        is_connected_to(real.uri.clone()),
+    )
+    .await?;
+    assert!(hub.engine().is_ok());
+
+    cancel.cancel();
+    timeout(Duration::from_secs(5), task)
+        .await
+        .map_err(|_| "the watcher did not stop within 5 s of being cancelled")??;
+    proxy.stop().await;
+    Ok(())
+}

@@ -4,6 +4,9 @@
 
 /// The built app under WebDriver (tauri-driver), for the end-to-end tests.
 pub mod app;
+/// The desktop around the app (issue #6): closing a window like a window manager, the
+/// tray's exported D-Bus menu, a notification server on the test's session bus.
+pub mod desktop;
 /// The docker CLI, run without a shell, and the rows it prints: the tests' reference.
 pub mod docker_cli;
 /// A second Docker daemon beside the main one (TLS endpoint tests, an empty engine).
@@ -22,5 +25,7 @@ pub mod procs;
 pub mod proxy;
 /// A throwaway image registry on loopback, for pull tests.
 pub mod registry;
+/// A single-node swarm for the Swarm tests, joined and left again around each test.
+pub mod swarm;
 /// A throwaway OpenSSH server on loopback, for SSH engine tests.
 pub mod test_sshd;

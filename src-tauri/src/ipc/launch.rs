@@ -11,7 +11,7 @@ use berth_core::services::launcher::{
 };
 use berth_core::services::EngineHub;
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{Manager, State};
 use tokio_util::sync::CancellationToken;
 
 use super::error::{IpcError, IpcErrorKind};
@@ -70,7 +70,8 @@ pub async fn launch_preview(
 // rename them.
 #[allow(clippy::too_many_arguments)]
 #[tauri::command]
-pub async fn launch(
+pub async fn launch<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     hub: State<'_, Arc<EngineHub>>,
     launches: State<'_, Launches>,
     app_cancel: State<'_, CancellationToken>,
@@ -93,7 +94,14 @@ pub async fn launch(
     )
     .await;
     launches.0.end(&ticket, &lease);
-    Ok(result?)
+    let outcome = result?;
+    // Issue #6: an image something was launched from becomes a recent image, with this form.
+    if !outcome.running_ids().is_empty() {
+        if let Some(settings) = app.try_state::<crate::settings::SettingsState>() {
+            settings.remember_launch(&app, &request);
+        }
+    }
+    Ok(outcome)
 }
 
 /// Cancels the launch or scale-up with this ticket; false if it already ended.

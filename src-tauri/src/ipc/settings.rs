@@ -1,9 +1,10 @@
 //! Settings commands: the UI reads and writes typed settings, never the store itself.
 
+use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::settings::Settings;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 
-use super::error::IpcError;
+use super::error::{IpcError, IpcErrorKind};
 use crate::settings::{SettingsState, SettingsView};
 
 #[tauri::command]
@@ -12,13 +13,63 @@ pub fn get_settings(state: State<'_, SettingsState>) -> SettingsView {
 }
 
 /// Validates and saves; returns what was saved. Invalid values are `invalid_input`.
+/// Issue #6: a changed engine endpoint takes effect at once: the hub drops the old
+/// connection and the watcher connects to the new one (or reports why it cannot).
 #[tauri::command]
 pub fn update_settings<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, SettingsState>,
+    hub: State<'_, std::sync::Arc<berth_core::services::EngineHub>>,
     settings: Settings,
 ) -> Result<Settings, IpcError> {
-    state.update(&app, settings)
+    let endpoint_before = state.settings().engine_endpoint;
+    let saved = state.update(&app, settings)?;
+    if saved.engine_endpoint != endpoint_before {
+        tracing::info!(endpoint = ?saved.engine_endpoint, "engine endpoint changed; reconnecting");
+        hub.reconnect();
+    }
+    if let Some(tray) = app.try_state::<crate::tray::TrayRefresh>() {
+        tray.poke();
+    }
+    // Issue #5: the stats hub takes the new interval and history at once.
+    if let Some(stats) = app.try_state::<std::sync::Arc<berth_core::services::stats::StatsHub>>() {
+        super::stats::apply_settings(&stats, &saved);
+    }
+    Ok(saved)
+}
+
+/// Saves the launch form as preset `name` (replacing one of that name). A form the
+/// launcher would refuse, or a missing name, is `invalid_input`.
+#[tauri::command]
+pub fn save_launch_preset<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, SettingsState>,
+    name: String,
+    request: LaunchRequest,
+) -> Result<Settings, IpcError> {
+    state.modify(&app, |s| s.save_preset(&name, request))
+}
+
+/// Deletes preset `name`; one that is not there is `not_found`.
+#[tauri::command]
+pub fn delete_launch_preset<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, SettingsState>,
+    name: String,
+) -> Result<Settings, IpcError> {
+    let mut found = false;
+    let saved = state.modify(&app, |s| {
+        found = s.delete_preset(&name);
+        Ok(())
+    })?;
+    if found {
+        Ok(saved)
+    } else {
+        Err(IpcError {
+            kind: IpcErrorKind::NotFound,
+            message: format!("there is no launch preset named {name:?}"),
+        })
+    }
 }
 
 /// The user read the banners (bad settings file, closed to the tray).

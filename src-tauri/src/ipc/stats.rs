@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use berth_core::domain::stats::to_csv;
 use berth_core::services::logs::downloads_dir;
-use berth_core::services::stats::{StatsHub, StatsSink, StatsUpdate};
+use berth_core::services::stats::{StatsBatch, StatsHub, StatsSink, Watch};
 use tauri::ipc::Channel;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
@@ -12,29 +12,28 @@ use tokio_util::sync::CancellationToken;
 use super::error::IpcError;
 use super::streams::Streams;
 
-struct ChannelSink(Channel<Vec<StatsUpdate>>);
+struct ChannelSink(Channel<StatsBatch>);
 
 impl StatsSink for ChannelSink {
-    fn send(&self, batch: Vec<StatsUpdate>) -> bool {
+    fn send(&self, batch: StatsBatch) -> bool {
         self.0.send(batch).is_ok()
     }
 }
 
-/// Sends the history of `ids` (of every running container too with `all`) to `on_batch`,
-/// then one batch per tick, until `stop_stream(ticket)` or the channel fails. Resolves when
-/// the subscription has ended.
+/// Sends the history of `watch.ids` (of every running container too with `all`, of this
+/// computer with `host`) to `on_batch`, then one batch per tick, until `stop_stream(ticket)` or the
+/// channel fails. Resolves when the subscription has ended.
 #[tauri::command]
 pub async fn watch_stats(
     stats: State<'_, Arc<StatsHub>>,
     streams: State<'_, Streams>,
     app_cancel: State<'_, CancellationToken>,
-    ids: Vec<String>,
-    all: bool,
+    watch: Watch,
     ticket: String,
-    on_batch: Channel<Vec<StatsUpdate>>,
+    on_batch: Channel<StatsBatch>,
 ) -> Result<(), IpcError> {
     let lease = streams.begin(&ticket, &app_cancel);
-    let key = stats.subscribe(ids, all, Arc::new(ChannelSink(on_batch)));
+    let key = stats.subscribe_to(watch, Arc::new(ChannelSink(on_batch)));
     lease.token.cancelled().await;
     stats.unsubscribe(key);
     streams.end(&ticket, &lease);
@@ -72,4 +71,13 @@ pub async fn export_stats(
     tokio::fs::create_dir_all(&dir).await.map_err(io)?;
     tokio::fs::write(&path, text).await.map_err(io)?;
     Ok(path.display().to_string())
+}
+
+/// Makes the hub follow the Settings' stats interval and history (at startup and on every
+/// change: no restart needed).
+pub fn apply_settings(stats: &StatsHub, settings: &berth_core::domain::settings::Settings) {
+    stats.configure(
+        std::time::Duration::from_millis(u64::from(settings.stats_interval_ms)),
+        std::time::Duration::from_secs(u64::from(settings.stats_history_secs)),
+    );
 }

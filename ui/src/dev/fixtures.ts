@@ -26,6 +26,7 @@ export const engineInfo: EngineInfo = {
   engine_name: "local",
   transport: "unix",
   flavor: "docker",
+  swarm: { state: "inactive", manager: false, node_id: "", node_addr: "", error: "" },
 };
 
 const PROBLEMS: Record<EngineProblemKind, Omit<EngineProblem, "kind" | "endpoint">> = {

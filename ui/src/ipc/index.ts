@@ -30,6 +30,9 @@ import type { PullProgress } from "./bindings/PullProgress";
 import type { RemoveImageResult } from "./bindings/RemoveImageResult";
 import type { StatsPoint } from "./bindings/StatsPoint";
 import type { StatsUpdate } from "./bindings/StatsUpdate";
+import type { StatsBatch } from "./bindings/StatsBatch";
+import type { HostPoint } from "./bindings/HostPoint";
+import type { Watch } from "./bindings/Watch";
 
 export type { ContainerState } from "./bindings/ContainerState";
 export type { ContainerSummary } from "./bindings/ContainerSummary";
@@ -51,7 +54,7 @@ export type { LogStream } from "./bindings/LogStream";
 export type { PruneItem } from "./bindings/PruneItem";
 export type { ActionResult, ContainerAction, ContainerDetails, HistoryEntry, LogLine, LogRequest };
 export type { PrunePreview, PruneReport, PruneRequest, PullOutcome, PullProgress, RemoveImageResult };
-export type { StatsPoint, StatsUpdate };
+export type { HostPoint, StatsBatch, StatsPoint, StatsUpdate };
 export type { GroupAction, LaunchOutcome, LaunchPreview, LaunchRequest, ReplicaProgress, ScaleOutcome };
 
 /** Stops an event subscription. */
@@ -185,18 +188,21 @@ export function containerLogs(
 }
 
 /**
- * Streams stats of `ids` (of every running container too with `all`): first their history,
- * then one batch per tick, until `stopStream(ticket)`. Resolves when the subscription has ended.
+ * Streams stats of `ids` (of every running container too with `all`, of this computer too with
+ * `host`): first their history, then one batch per tick, until `stopStream(ticket)`. Resolves
+ * when the subscription has ended.
  */
 export function watchStats(
   ids: string[],
   all: boolean,
   ticket: string,
-  onBatch: (batch: StatsUpdate[]) => void,
+  onBatch: (batch: StatsBatch) => void,
+  host = false,
 ): Promise<void> {
-  const channel = new Channel<StatsUpdate[]>();
+  const channel = new Channel<StatsBatch>();
   channel.onmessage = onBatch;
-  return call<void>("watch_stats", { ids, all, ticket, onBatch: channel });
+  const watch: Watch = { ids, all, host };
+  return call<void>("watch_stats", { watch, ticket, onBatch: channel });
 }
 
 /** Saves a container's stats history as CSV to the Downloads folder; resolves with the file's path. */
@@ -272,9 +278,108 @@ export function dismissSettingsNotices(): Promise<void> {
   return call<void>("dismiss_settings_notices");
 }
 
+export type { RecentImage } from "./bindings/RecentImage";
+
+/** Saves the launch form as preset `name` (replacing one of that name); resolves with the
+ *  saved settings. A form with errors or no name rejects with `invalid_input`. */
+export function saveLaunchPreset(name: string, request: LaunchRequest): Promise<Settings> {
+  return call<Settings>("save_launch_preset", { name, request });
+}
+
+/** Deletes preset `name`; resolves with the saved settings. */
+export function deleteLaunchPreset(name: string): Promise<Settings> {
+  return call<Settings>("delete_launch_preset", { name });
+}
+
 /** The tray's "Open logs" for a container id. */
 export async function onTrayOpenLogs(handler: (id: string) => void): Promise<Unsubscribe> {
   return listen<string>("tray-open-logs", (event) => handler(event.payload));
+}
+
+// --- Learning: the docker CLI equivalent of actions, writable layers, what keeps a container alive.
+import type { CliCommand } from "./bindings/CliCommand";
+import type { ContainerLife } from "./bindings/ContainerLife";
+import type { DemoOutcome } from "./bindings/DemoOutcome";
+import type { DockerCommand } from "./bindings/DockerCommand";
+import type { WritableLayer } from "./bindings/WritableLayer";
+export type { ChangeKind } from "./bindings/ChangeKind";
+export type { FileChange } from "./bindings/FileChange";
+export type { CliCommand, ContainerLife, DemoOutcome, DockerCommand, WritableLayer };
+
+/** The `docker` command equivalent to each action (rendered by the backend, quoted for a shell). */
+export function dockerCommands(commands: DockerCommand[]): Promise<CliCommand[]> {
+  return call<CliCommand[]>("docker_commands", { commands });
+}
+
+/** A container's writable layer: `docker diff` and its size (`docker inspect --size`). */
+export function writableLayer(id: string): Promise<WritableLayer> {
+  return call<WritableLayer>("writable_layer", { id });
+}
+
+/** A container's processes (`docker top`), memory in use and start time. */
+export function containerLife(id: string): Promise<ContainerLife> {
+  return call<ContainerLife>("container_life", { id });
+}
+
+/** The guided demonstration: writes `text` to `path` in a running container, returns its layer. */
+export function demoWriteFile(id: string, path: string, text: string): Promise<DemoOutcome> {
+  return call<DemoOutcome>("demo_write_file", { id, path, text });
+}
+
+// --- Swarm (issue #8): launching as a service, the Services view.
+import type { NodeTasks } from "./bindings/NodeTasks";
+import type { ServiceLaunched } from "./bindings/ServiceLaunched";
+import type { ServicePreview } from "./bindings/ServicePreview";
+import type { ServiceScaled } from "./bindings/ServiceScaled";
+import type { ServiceSummary } from "./bindings/ServiceSummary";
+import type { SwarmInfo } from "./bindings/SwarmInfo";
+export type { FieldNote } from "./bindings/FieldNote";
+export type { PublishedPort } from "./bindings/PublishedPort";
+export type { SwarmState } from "./bindings/SwarmState";
+export type { TaskSummary } from "./bindings/TaskSummary";
+export type { NodeTasks, ServiceLaunched, ServicePreview, ServiceScaled, ServiceSummary, SwarmInfo };
+
+/** The engine's swarm membership now (read fresh: swarm init/leave emit no event Berth follows). */
+export function swarmInfo(): Promise<SwarmInfo> {
+  return call<SwarmInfo>("swarm_info");
+}
+
+/** The launch form as one service: per-field errors and notes, or the `docker service create` line. */
+export function servicePreview(request: LaunchRequest, group: string | null): Promise<ServicePreview> {
+  return call<ServicePreview>("service_preview", { request, group });
+}
+
+/** Creates the service; resolves once the manager accepted it (tasks converge afterwards). */
+export function launchService(request: LaunchRequest, group: string): Promise<ServiceLaunched> {
+  return call<ServiceLaunched>("launch_service", { request, group });
+}
+
+export function listServices(): Promise<ServiceSummary[]> {
+  return call<ServiceSummary[]>("list_services");
+}
+
+/** A service's tasks grouped per node. */
+export function serviceTasks(service: string): Promise<NodeTasks[]> {
+  return call<NodeTasks[]>("service_tasks", { service });
+}
+
+/** Scales to the typed number of replicas (checked by the backend: 0 to the launch limit). */
+export function scaleService(service: string, replicas: string): Promise<ServiceScaled> {
+  return call<ServiceScaled>("scale_service", { service, replicas });
+}
+
+/** Removes a service; resolves with the equivalent `docker service rm` line. */
+export function removeService(service: string): Promise<string> {
+  return call<string>("remove_service", { service });
+}
+
+// --- First run: the demo image built offline.
+import type { DemoImage } from "./bindings/DemoImage";
+export type { DemoImage };
+
+/** Builds `berth-demo/hello:latest` from the bundled Dockerfile and the host's static busybox. */
+export function buildDemoImage(): Promise<DemoImage> {
+  return call<DemoImage>("build_demo_image");
 }
 
 // Several engines (issue #8).

@@ -4,10 +4,11 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::launch::shell;
+use super::cli_equiv::DockerCommand;
 
 /// One thing to do to a container. `Remove` with `force` also removes a running one
-/// (`docker rm -f`); without it the engine refuses, and the UI asks first.
+/// (`docker rm -f`); without it the engine refuses, and the UI asks first. `volumes` also
+/// removes its anonymous volumes (`docker rm -v`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 #[ts(export)]
@@ -18,21 +19,29 @@ pub enum ContainerAction {
     Pause,
     Unpause,
     Kill,
-    Remove { force: bool },
+    Remove {
+        force: bool,
+        #[serde(default)]
+        volumes: bool,
+    },
 }
 
 impl ContainerAction {
-    /// The docker CLI's verb and flags for this action.
-    fn argv(self) -> Vec<&'static str> {
+    /// The equivalent docker CLI command on `container`.
+    pub fn command(self, container: &str) -> DockerCommand {
+        let container = container.to_string();
         match self {
-            Self::Start => vec!["start"],
-            Self::Stop => vec!["stop"],
-            Self::Restart => vec!["restart"],
-            Self::Pause => vec!["pause"],
-            Self::Unpause => vec!["unpause"],
-            Self::Kill => vec!["kill"],
-            Self::Remove { force: false } => vec!["rm"],
-            Self::Remove { force: true } => vec!["rm", "-f"],
+            Self::Start => DockerCommand::Start { container },
+            Self::Stop => DockerCommand::Stop { container },
+            Self::Restart => DockerCommand::Restart { container },
+            Self::Pause => DockerCommand::Pause { container },
+            Self::Unpause => DockerCommand::Unpause { container },
+            Self::Kill => DockerCommand::Kill { container },
+            Self::Remove { force, volumes } => DockerCommand::Remove {
+                container,
+                force,
+                volumes,
+            },
         }
     }
 
@@ -51,21 +60,17 @@ impl ContainerAction {
 
     /// The equivalent command line, e.g. `docker stop web-1`.
     pub fn cli(self, container: &str) -> String {
-        let mut argv: Vec<String> = vec!["docker".into()];
-        argv.extend(self.argv().into_iter().map(String::from));
-        argv.push(container.to_string());
-        shell::join(&argv)
+        self.command(container).line()
     }
 }
 
 /// `docker rename OLD NEW`.
 pub fn rename_cli(container: &str, new_name: &str) -> String {
-    shell::join(&[
-        "docker".into(),
-        "rename".into(),
-        container.into(),
-        new_name.into(),
-    ])
+    DockerCommand::Rename {
+        container: container.into(),
+        new_name: new_name.into(),
+    }
+    .line()
 }
 
 /// Checks a new container name the way the engine does (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`), so a
@@ -112,7 +117,11 @@ mod tests {
     fn renders_the_cli_of_every_action() {
         assert_eq!(ContainerAction::Stop.cli("web-1"), "docker stop web-1");
         assert_eq!(
-            ContainerAction::Remove { force: true }.cli("web 1"),
+            ContainerAction::Remove {
+                force: true,
+                volumes: false
+            }
+            .cli("web 1"),
             "docker rm -f 'web 1'"
         );
         assert_eq!(ContainerAction::Unpause.cli("a1"), "docker unpause a1");
@@ -123,7 +132,13 @@ mod tests {
     fn actions_travel_as_tagged_json() {
         let a: ContainerAction =
             serde_json::from_value(serde_json::json!({"kind": "remove", "force": true})).unwrap();
-        assert_eq!(a, ContainerAction::Remove { force: true });
+        assert_eq!(
+            a,
+            ContainerAction::Remove {
+                force: true,
+                volumes: false
+            }
+        );
         let a: ContainerAction =
             serde_json::from_value(serde_json::json!({"kind": "kill"})).unwrap();
         assert_eq!(a, ContainerAction::Kill);

@@ -22,6 +22,10 @@ pub struct EngineInfo {
     pub engine_name: String,
     pub transport: super::engines::EngineTransport,
     pub flavor: super::engines::EngineFlavor,
+    /// Swarm membership as of the connection (issue #8: a manager can launch services).
+    /// The Services view and the launch dialog re-read it (`swarm_info`), since
+    /// `docker swarm init`/`leave` emit no event Berth follows.
+    pub swarm: super::swarm::SwarmInfo,
 }
 
 /// Why the engine cannot be used right now; the UI shows a screen per kind.
@@ -53,6 +57,9 @@ pub struct EngineProblem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 #[ts(export)]
+// `Connected` is the big variant (the engine info, swarm membership included); a status is
+// built once per connection change and cloned rarely, so boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 pub enum EngineStatus {
     Connecting { endpoint: String },
     Connected { info: EngineInfo },

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::launch::shell;
+use super::cli_equiv::DockerCommand;
 
 /// One row of `docker history`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -63,22 +63,28 @@ pub fn in_use_message(image: &str, users: &[ImageUser]) -> String {
 
 /// `docker rmi [-f] IMAGE`.
 pub fn rmi_cli(image: &str, force: bool) -> String {
-    let mut argv: Vec<String> = vec!["docker".into(), "rmi".into()];
-    if force {
-        argv.push("-f".into());
+    DockerCommand::RemoveImage {
+        image: image.into(),
+        force,
     }
-    argv.push(image.into());
-    shell::join(&argv)
+    .line()
 }
 
 /// `docker tag SOURCE TARGET`.
 pub fn tag_cli(source: &str, target: &str) -> String {
-    shell::join(&["docker".into(), "tag".into(), source.into(), target.into()])
+    DockerCommand::Tag {
+        source: source.into(),
+        target: target.into(),
+    }
+    .line()
 }
 
 /// `docker history IMAGE`.
 pub fn history_cli(image: &str) -> String {
-    shell::join(&["docker".into(), "history".into(), image.into()])
+    DockerCommand::History {
+        image: image.into(),
+    }
+    .line()
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::launch::shell;
+use super::cli_equiv::DockerCommand;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -35,19 +35,13 @@ pub struct LogRequest {
 impl LogRequest {
     /// `docker logs --tail 100 -t -f web-1`.
     pub fn cli(&self, container: &str) -> String {
-        let mut argv: Vec<String> = vec!["docker".into(), "logs".into()];
-        if let Some(n) = self.tail {
-            argv.push("--tail".into());
-            argv.push(n.to_string());
+        DockerCommand::Logs {
+            container: container.into(),
+            tail: self.tail,
+            timestamps: self.timestamps,
+            follow: self.follow,
         }
-        if self.timestamps {
-            argv.push("-t".into());
-        }
-        if self.follow {
-            argv.push("-f".into());
-        }
-        argv.push(container.to_string());
-        shell::join(&argv)
+        .line()
     }
 }
 

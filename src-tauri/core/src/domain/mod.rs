@@ -1,20 +1,24 @@
 //! Plain data sent to the UI and pure functions over it. No I/O here.
 
 pub mod actions;
+pub mod cli_equiv;
 pub mod container;
 pub mod engine_info;
 pub mod engines;
+pub mod first_run;
 pub mod image;
 pub mod image_ops;
 pub mod inspect;
 pub mod inventory;
 pub mod launch;
+pub mod layers;
 pub mod logs;
 pub mod prune;
 pub mod pull;
 pub mod reference;
 pub mod settings;
 pub mod stats;
+pub mod swarm;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};
 pub use engine_info::{EngineInfo, EngineProblem, EngineProblemKind, EngineStatus};

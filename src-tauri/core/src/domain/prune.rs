@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::cli_equiv::{DockerCommand, PruneKind};
 use super::{ContainerState, ContainerSummary, ImageSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, TS)]
@@ -24,34 +25,37 @@ impl PruneRequest {
         !(self.containers || self.dangling_images || self.unused_images)
     }
 
+    /// The prunes this request runs, in order.
+    pub fn kinds(&self) -> Vec<PruneKind> {
+        let mut out = Vec::new();
+        if self.containers {
+            out.push(PruneKind::Containers);
+        }
+        if self.unused_images {
+            out.push(PruneKind::UnusedImages);
+        } else if self.dangling_images {
+            out.push(PruneKind::DanglingImages);
+        }
+        out
+    }
+
     /// The equivalent commands, limited to objects with `label` (`key=value`) if given.
     pub fn commands_scoped(&self, label: Option<&str>) -> Vec<String> {
-        let filter = label
-            .map(|l| {
-                format!(
-                    " --filter {}",
-                    super::launch::shell::quote(&format!("label={l}"))
-                )
-            })
-            .unwrap_or_default();
-        self.commands()
+        self.kinds()
             .into_iter()
-            .map(|c| format!("{c}{filter}"))
+            .map(|what| {
+                DockerCommand::Prune {
+                    what,
+                    label: label.map(String::from),
+                }
+                .line()
+            })
             .collect()
     }
 
     /// The equivalent commands, in the order they run.
     pub fn commands(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.containers {
-            out.push("docker container prune -f".to_string());
-        }
-        if self.unused_images {
-            out.push("docker image prune -a -f".to_string());
-        } else if self.dangling_images {
-            out.push("docker image prune -f".to_string());
-        }
-        out
+        self.commands_scoped(None)
     }
 }
 

@@ -156,7 +156,10 @@ pub enum PullOutcome {
 
 /// `docker pull REF`.
 pub fn pull_cli(reference: &str) -> String {
-    super::launch::shell::join(&["docker".into(), "pull".into(), reference.into()])
+    super::cli_equiv::DockerCommand::Pull {
+        reference: reference.into(),
+    }
+    .line()
 }
 
 #[cfg(test)]

@@ -6,14 +6,16 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::launch::LaunchRequest;
+use super::launch::{validate as validate_launch, LaunchRequest};
 
 /// The version written today. Older files are migrated step by step on load.
-pub const SETTINGS_VERSION: u32 = 2;
+/// 3: recent images carry the launch form they were launched with.
+pub const SETTINGS_VERSION: u32 = 3;
 pub const STATS_INTERVAL_MS: (u32, u32) = (250, 60_000);
 pub const STATS_HISTORY_SECS: (u32, u32) = (10, 24 * 3600);
 pub const MAX_PRESETS: usize = 50;
 pub const MAX_RECENT_IMAGES: usize = 10;
+pub const MAX_PRESET_NAME: usize = 60;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -33,6 +35,56 @@ pub struct LaunchPreset {
     pub request: LaunchRequest,
 }
 
+impl LaunchPreset {
+    /// Why this preset cannot be used (an empty or overlong name, a form the launch
+    /// validator refuses), or `None`.
+    pub fn problem(&self) -> Option<String> {
+        let name = self.name.trim();
+        if name.is_empty() {
+            return Some("a launch preset needs a name".into());
+        }
+        if name.chars().count() > MAX_PRESET_NAME {
+            return Some(format!(
+                "launch preset names are at most {MAX_PRESET_NAME} characters"
+            ));
+        }
+        match validate_launch(&self.request) {
+            Ok(_) => None,
+            Err(errors) => Some(format!(
+                "launch preset {name:?}: {}",
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+        }
+    }
+}
+
+/// An image the user launched from, with the form used, so "Launch another" can repeat it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RecentImage {
+    pub image: String,
+    pub request: LaunchRequest,
+}
+
+impl RecentImage {
+    fn problem(&self) -> Option<String> {
+        let image = self.image.trim();
+        if image.is_empty() || image != self.request.image.trim() {
+            return Some(format!(
+                "recent image {:?} does not match its launch form ({:?})",
+                self.image, self.request.image
+            ));
+        }
+        validate_launch(&self.request)
+            .err()
+            .map(|_| format!("recent image {image:?} has an invalid launch form"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Settings {
@@ -50,8 +102,12 @@ pub struct Settings {
     pub notifications: bool,
     pub theme: Theme,
     pub presets: Vec<LaunchPreset>,
-    /// Most recent first.
-    pub recent_images: Vec<String>,
+    /// Most recent first, one entry per image.
+    pub recent_images: Vec<RecentImage>,
+    /// Whether the first-run walkthrough (offered on an engine with no images) was finished
+    /// or skipped. Defaulted, so files written before it existed load without a migration.
+    #[serde(default)]
+    pub first_run_done: bool,
 }
 
 impl Default for Settings {
@@ -60,13 +116,15 @@ impl Default for Settings {
             version: SETTINGS_VERSION,
             engine_endpoint: None,
             stats_interval_ms: 1000,
-            stats_history_secs: 300,
+            // Issue #5: the charts' longest range (15 minutes) by default.
+            stats_history_secs: 900,
             close_to_tray: true,
             close_to_tray_notice_shown: false,
             notifications: true,
             theme: Theme::System,
             presets: Vec::new(),
             recent_images: Vec::new(),
+            first_run_done: false,
         }
     }
 }
@@ -82,6 +140,10 @@ pub enum SettingsProblem {
     Invalid { message: String },
     #[error("the settings file was written by a newer Berth (version {version})")]
     TooNew { version: u32 },
+    /// The file was usable but some entries (presets, recent images) were not: they were
+    /// left out and everything else kept.
+    #[error("some entries of the settings file were left out: {message}")]
+    EntriesDropped { message: String },
 }
 
 /// What loading gave: the settings to use and, when the file was not usable, why.
@@ -120,14 +182,22 @@ impl Settings {
         }
         let mut names = std::collections::HashSet::new();
         for p in &self.presets {
-            if p.name.trim().is_empty() {
-                errors.push("a launch preset needs a name".into());
+            if let Some(problem) = p.problem() {
+                errors.push(problem);
             } else if !names.insert(p.name.trim()) {
                 errors.push(format!("two launch presets are named {:?}", p.name));
             }
         }
         if self.recent_images.len() > MAX_RECENT_IMAGES {
             errors.push(format!("at most {MAX_RECENT_IMAGES} recent images"));
+        }
+        let mut images = std::collections::HashSet::new();
+        for r in &self.recent_images {
+            if let Some(problem) = r.problem() {
+                errors.push(problem);
+            } else if !images.insert(r.image.trim()) {
+                errors.push(format!("recent image {:?} is listed twice", r.image));
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -136,11 +206,55 @@ impl Settings {
         }
     }
 
-    /// Puts `image` first in the recent images, without duplicates, capped.
-    pub fn remember_image(&mut self, image: &str) {
-        self.recent_images.retain(|i| i != image);
-        self.recent_images.insert(0, image.to_string());
+    /// Puts the launched image first in the recent images with the form used (replacing
+    /// an older entry of the same image), capped at [`MAX_RECENT_IMAGES`]. A form the
+    /// launch validator refuses is not remembered.
+    pub fn remember_launch(&mut self, request: &LaunchRequest) -> bool {
+        let image = request.image.trim().to_string();
+        let request = LaunchRequest {
+            image: image.clone(),
+            ..request.clone()
+        };
+        if image.is_empty() || validate_launch(&request).is_err() {
+            return false;
+        }
+        self.recent_images.retain(|r| r.image != image);
+        self.recent_images.insert(0, RecentImage { image, request });
         self.recent_images.truncate(MAX_RECENT_IMAGES);
+        true
+    }
+
+    pub fn recent(&self, image: &str) -> Option<&RecentImage> {
+        self.recent_images.iter().find(|r| r.image == image)
+    }
+
+    /// Saves the form as preset `name`, replacing a preset of that name.
+    pub fn save_preset(&mut self, name: &str, request: LaunchRequest) -> Result<(), String> {
+        let preset = LaunchPreset {
+            name: name.trim().to_string(),
+            request,
+        };
+        if let Some(problem) = preset.problem() {
+            return Err(problem);
+        }
+        if let Some(existing) = self.presets.iter_mut().find(|p| p.name == preset.name) {
+            *existing = preset;
+            return Ok(());
+        }
+        if self.presets.len() >= MAX_PRESETS {
+            return Err(format!(
+                "at most {MAX_PRESETS} launch presets; delete one first"
+            ));
+        }
+        self.presets.push(preset);
+        Ok(())
+    }
+
+    /// Removes preset `name`; false if there was none.
+    pub fn delete_preset(&mut self, name: &str) -> bool {
+        let before = self.presets.len();
+        self.presets.retain(|p| p.name != name);
+        self.presets.len() != before
     }
 
     /// Parses a stored settings document. Never fails: an unusable document gives the
@@ -179,15 +293,116 @@ impl Settings {
         if version < 2 {
             value = migrate_v1(value).map_err(invalid)?;
         }
-        let settings: Settings =
+        if version < 3 {
+            value = migrate_v2(value).map_err(invalid)?;
+        }
+        // Presets and recent images are checked one by one: a hand-edited bad entry is
+        // left out (and reported) instead of costing the user all their settings.
+        let mut dropped = Vec::new();
+        let presets: Vec<LaunchPreset> = take_entries(&mut value, "presets", &mut dropped);
+        let recent: Vec<RecentImage> = take_entries(&mut value, "recent_images", &mut dropped);
+        let mut settings: Settings =
             serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+        for preset in presets {
+            if let Some(problem) = preset.problem() {
+                dropped.push(problem);
+            } else if settings
+                .presets
+                .iter()
+                .any(|p| p.name == preset.name.trim())
+            {
+                dropped.push(format!("a second launch preset named {:?}", preset.name));
+            } else if settings.presets.len() >= MAX_PRESETS {
+                dropped.push(format!(
+                    "launch preset {:?}: more than {MAX_PRESETS}",
+                    preset.name
+                ));
+            } else {
+                settings.presets.push(LaunchPreset {
+                    name: preset.name.trim().to_string(),
+                    ..preset
+                });
+            }
+        }
+        for entry in recent {
+            if let Some(problem) = entry.problem() {
+                dropped.push(problem);
+            } else if settings.recent(entry.image.trim()).is_none()
+                && settings.recent_images.len() < MAX_RECENT_IMAGES
+            {
+                settings.recent_images.push(RecentImage {
+                    image: entry.image.trim().to_string(),
+                    ..entry
+                });
+            }
+        }
         settings.validate().map_err(|e| invalid(e.join("; ")))?;
         Ok(Loaded {
             settings,
-            problem: None,
+            problem: (!dropped.is_empty()).then(|| SettingsProblem::EntriesDropped {
+                message: dropped.join("; "),
+            }),
             migrated,
         })
     }
+}
+
+/// Removes the array `key` from the document (leaving it empty) and parses its entries one
+/// by one; an entry that does not parse is described in `dropped`.
+fn take_entries<T: serde::de::DeserializeOwned>(
+    value: &mut Value,
+    key: &str,
+    dropped: &mut Vec<String>,
+) -> Vec<T> {
+    let Some(slot) = value.get_mut(key) else {
+        return Vec::new();
+    };
+    let taken = std::mem::replace(slot, Value::Array(Vec::new()));
+    let Value::Array(items) = taken else {
+        if !taken.is_null() {
+            dropped.push(format!("{key} is not a list"));
+        }
+        return Vec::new();
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| match serde_json::from_value(item) {
+            Ok(entry) => Some(entry),
+            Err(e) => {
+                dropped.push(format!("{key} entry {}: {e}", i + 1));
+                None
+            }
+        })
+        .collect()
+}
+
+/// Version 2 stored recent images as bare names; version 3 keeps the launch form with each.
+/// A v2 name becomes a one-replica form of that image (what the dialog starts from).
+fn migrate_v2(value: Value) -> Result<Value, String> {
+    let Value::Object(mut doc) = value else {
+        return Err("the settings are not a JSON object".into());
+    };
+    if let Some(Value::Array(old)) = doc.remove("recent_images") {
+        let entries: Vec<Value> = old
+            .into_iter()
+            .map(|item| match item {
+                Value::String(image) => serde_json::json!({
+                    "image": image.trim(),
+                    "request": LaunchRequest {
+                        image: image.trim().to_string(),
+                        replicas: "1".into(),
+                        ..Default::default()
+                    },
+                }),
+                // Left for `take_entries` to report.
+                other => other,
+            })
+            .collect();
+        doc.insert("recent_images".into(), Value::Array(entries));
+    }
+    doc.insert("version".into(), Value::from(SETTINGS_VERSION));
+    Ok(Value::Object(doc))
 }
 
 /// Version 1 (the first release) stored `docker_host`, `stats_interval_secs`,
@@ -253,7 +468,11 @@ mod tests {
             }],
             ..Settings::default()
         };
-        s.remember_image("busybox");
+        assert!(s.remember_launch(&LaunchRequest {
+            image: " busybox ".into(),
+            replicas: "2".into(),
+            ..Default::default()
+        }));
         let text = serde_json::to_string(&s).unwrap();
         let loaded = Settings::load(&text);
         assert_eq!(loaded.problem, None);
@@ -310,17 +529,22 @@ mod tests {
 
     #[test]
     fn validation_names_each_problem() {
+        let form = LaunchRequest {
+            image: "busybox".into(),
+            replicas: "1".into(),
+            ..Default::default()
+        };
         let s = Settings {
             engine_endpoint: Some("docker.sock".into()),
             stats_history_secs: 1,
             presets: vec![
                 LaunchPreset {
                     name: "a".into(),
-                    request: LaunchRequest::default(),
+                    request: form.clone(),
                 },
                 LaunchPreset {
                     name: "a".into(),
-                    request: LaunchRequest::default(),
+                    request: form,
                 },
             ],
             ..Settings::default()
@@ -332,13 +556,121 @@ mod tests {
 
     #[test]
     fn recent_images_stay_unique_and_capped() {
+        let form = |image: &str, replicas: &str| LaunchRequest {
+            image: image.into(),
+            replicas: replicas.into(),
+            ..Default::default()
+        };
         let mut s = Settings::default();
         for i in 0..15 {
-            s.remember_image(&format!("img{i}"));
+            assert!(s.remember_launch(&form(&format!("img{i}"), "1")));
         }
-        s.remember_image("img3");
+        // Launching from img3 again moves it first, with the newer form.
+        assert!(s.remember_launch(&form("img3", "4")));
         assert_eq!(s.recent_images.len(), MAX_RECENT_IMAGES);
-        assert_eq!(s.recent_images[0], "img3");
-        assert_eq!(s.recent_images.iter().filter(|i| *i == "img3").count(), 1);
+        assert_eq!(s.recent_images[0].image, "img3");
+        assert_eq!(s.recent_images[0].request.replicas, "4");
+        assert_eq!(
+            s.recent_images.iter().filter(|r| r.image == "img3").count(),
+            1
+        );
+        // Most recent first: img14 was the last before img3; img0..img5 fell off.
+        assert_eq!(s.recent_images[1].image, "img14");
+        assert!(s.recent("img5").is_none());
+        // A form the launcher would refuse is not remembered.
+        assert!(!s.remember_launch(&form("img1", "many")));
+        assert!(!s.remember_launch(&form("  ", "1")));
+        assert_eq!(s.recent_images[0].image, "img3");
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn migrates_version_2_recent_images() {
+        let v2 = r#"{"version":2,"engine_endpoint":null,"stats_interval_ms":1000,
+            "stats_history_secs":300,"close_to_tray":true,"close_to_tray_notice_shown":false,
+            "notifications":true,"theme":"system","presets":[],"recent_images":["busybox","nginx:1"]}"#;
+        let loaded = Settings::load(v2);
+        assert_eq!(loaded.problem, None);
+        assert!(loaded.migrated);
+        let recent = &loaded.settings.recent_images;
+        assert_eq!(recent.len(), 2);
+        assert_eq!(recent[1].image, "nginx:1");
+        assert_eq!(recent[1].request.image, "nginx:1");
+        assert_eq!(recent[1].request.replicas, "1");
+    }
+
+    #[test]
+    fn presets_are_saved_replaced_and_deleted() {
+        let mut s = Settings::default();
+        let form = LaunchRequest {
+            image: "busybox".into(),
+            replicas: "3".into(),
+            ports: "8080:80".into(),
+            ..Default::default()
+        };
+        s.save_preset(" web ", form.clone()).unwrap();
+        assert_eq!(s.presets[0].name, "web");
+        let bigger = LaunchRequest {
+            replicas: "5".into(),
+            ..form.clone()
+        };
+        s.save_preset("web", bigger).unwrap();
+        assert_eq!(s.presets.len(), 1);
+        assert_eq!(s.presets[0].request.replicas, "5");
+        // Refused: no name, a form with errors (named in the message), too many.
+        assert!(s.save_preset("  ", form.clone()).is_err());
+        let bad = LaunchRequest {
+            ports: "80:99999".into(),
+            ..form.clone()
+        };
+        let err = s.save_preset("bad", bad).unwrap_err();
+        assert!(err.contains("bad"), "{err}");
+        for i in 1..MAX_PRESETS {
+            s.save_preset(&format!("p{i}"), form.clone()).unwrap();
+        }
+        assert!(s.save_preset("one too many", form.clone()).is_err());
+        assert!(s.validate().is_ok());
+        assert!(s.delete_preset("web"));
+        assert!(!s.delete_preset("web"));
+        assert_eq!(s.presets.len(), MAX_PRESETS - 1);
+    }
+
+    #[test]
+    fn bad_hand_edited_entries_are_dropped_and_reported() {
+        let mut doc = serde_json::to_value(Settings {
+            theme: Theme::Dark,
+            ..Settings::default()
+        })
+        .unwrap();
+        let good = serde_json::json!({"name": "good", "request": LaunchRequest {
+            image: "busybox".into(), replicas: "2".into(), ..Default::default()}});
+        doc["presets"] = serde_json::json!([
+            good,
+            {"name": "no request"},
+            {"name": "bad ports", "request": {"image": "busybox", "replicas": "1",
+                "name_pattern": "", "command": "", "env": "", "ports": "not-a-port",
+                "volumes": "", "labels": "", "restart": "", "memory": "", "cpus": "",
+                "network": "", "auto_remove": false}},
+            good,
+        ]);
+        doc["recent_images"] = serde_json::json!([42]);
+        let loaded = Settings::from_value(doc).unwrap();
+        // Everything else was kept.
+        assert_eq!(loaded.settings.theme, Theme::Dark);
+        assert_eq!(loaded.settings.presets.len(), 1);
+        assert_eq!(loaded.settings.presets[0].name, "good");
+        assert!(loaded.settings.recent_images.is_empty());
+        let problem = loaded.problem.expect("the dropped entries are reported");
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["kind"], "entries_dropped");
+        let text = problem.to_string();
+        for expected in [
+            "presets entry 2",
+            "bad ports",
+            "second launch preset",
+            "recent_images entry 1",
+        ] {
+            assert!(text.contains(expected), "{expected:?} not in {text}");
+        }
     }
 }

@@ -108,6 +108,26 @@ pub struct StatsPoint {
     pub pids: u32,
 }
 
+/// One point of the host panel: the machine Berth runs on ("This computer"), not necessarily
+/// the engine's host.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct HostPoint {
+    /// Milliseconds since the Unix epoch.
+    pub t: f64,
+    /// Percent of the whole machine (0-100, all cores together), unlike a container's CPU %.
+    pub cpu: f32,
+    #[ts(type = "number")]
+    pub mem_used: u64,
+    #[ts(type = "number")]
+    pub mem_total: u64,
+    pub load1: f32,
+    pub load5: f32,
+    pub load15: f32,
+    /// Logical CPUs: a container can read up to `cores` x 100 %.
+    pub cores: u32,
+}
+
 impl RawStats {
     /// The counters of this body, taken at `at_ms`.
     pub fn counters(&self, at_ms: f64) -> Counters {

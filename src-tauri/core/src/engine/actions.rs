@@ -28,10 +28,10 @@ impl Engine {
                 d.kill_container(id, Some(KillContainerOptions::default()))
                     .await
             }
-            ContainerAction::Remove { force } => {
+            ContainerAction::Remove { force, volumes } => {
                 let options = RemoveContainerOptions {
                     force,
-                    v: false,
+                    v: volumes,
                     link: false,
                 };
                 d.remove_container(id, Some(options)).await

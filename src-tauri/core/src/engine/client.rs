@@ -58,12 +58,15 @@ impl Engine {
             .map(|c| c.name.clone());
         let podman = podman_component.is_some() || product.to_ascii_lowercase().contains("podman");
         let product = podman_component.unwrap_or(product);
-        let host_name = match docker.info().await {
-            Ok(info) => info.name.unwrap_or_default(),
+        let (host_name, swarm) = match docker.info().await {
+            Ok(info) => (
+                info.name.unwrap_or_default(),
+                super::swarm::swarm_from_info(info.swarm),
+            ),
             // The host name is decoration: an engine that fails /info is still usable.
             Err(e) => {
                 tracing::warn!(error = %e, "engine /info failed");
-                String::new()
+                (String::new(), crate::domain::swarm::SwarmInfo::inactive())
             }
         };
         let info = EngineInfo {
@@ -83,6 +86,7 @@ impl Engine {
             } else {
                 EngineFlavor::Docker
             },
+            swarm,
         };
         Ok(Self {
             docker,

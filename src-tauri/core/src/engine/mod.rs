@@ -2,6 +2,7 @@
 //! sees domain types and [`EngineError`].
 
 mod actions;
+mod build;
 mod client;
 mod contexts;
 mod create;
@@ -10,12 +11,14 @@ mod error;
 mod events;
 mod images;
 mod inspect;
+mod layers;
 mod list;
 mod logs;
 mod prune;
 mod pull;
 mod remote;
 mod stats;
+mod swarm;
 
 pub use client::Engine;
 pub use contexts::{docker_contexts, SkippedContext};
@@ -26,4 +29,5 @@ pub use endpoint::{
 };
 pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};
+pub use layers::ExecOutput;
 pub use remote::RemoteFailure;

@@ -72,7 +72,7 @@ fn describe_failure(name: &str, action: ContainerAction, e: &EngineError) -> Str
             format!("{name} could not be {verb}: it no longer exists")
         }
         EngineError::Conflict { .. }
-            if matches!(action, ContainerAction::Remove { force: false }) =>
+            if matches!(action, ContainerAction::Remove { force: false, .. }) =>
         {
             format!(
                 "{name} could not be removed: it is running; stop it first, or force the removal"

@@ -9,6 +9,8 @@ use crate::engine::{Engine, EngineError};
 pub struct EngineHub {
     status: watch::Sender<EngineStatus>,
     engine: watch::Sender<Option<Engine>>,
+    /// Bumped by [`EngineHub::reconnect`]; the watcher drops its connection when it changes.
+    generation: watch::Sender<u64>,
 }
 
 impl EngineHub {
@@ -18,7 +20,20 @@ impl EngineHub {
                 endpoint: endpoint.to_string(),
             }),
             engine: watch::Sender::new(None),
+            generation: watch::Sender::new(0),
         }
+    }
+
+    /// The one place that swaps engines: forgets the current connection at once (commands
+    /// fail as "connecting" instead of reaching the old engine) and makes the watcher
+    /// resolve the endpoint again and connect, without waiting out a backoff.
+    pub fn reconnect(&self) {
+        self.engine.send_replace(None);
+        self.generation.send_modify(|g| *g = g.wrapping_add(1));
+    }
+
+    pub(super) fn subscribe_reconnects(&self) -> watch::Receiver<u64> {
+        self.generation.subscribe()
     }
 
     pub fn status(&self) -> EngineStatus {

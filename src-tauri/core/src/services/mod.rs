@@ -3,12 +3,16 @@
 pub mod actions;
 pub mod deaths;
 pub mod engines;
+pub mod first_run;
 mod host_ports;
+pub mod host_stats;
 mod hub;
 pub mod launcher;
+pub mod learn;
 pub mod logs;
 pub mod pull;
 pub mod stats;
+pub mod swarm;
 pub mod tray_actions;
 pub mod tray_model;
 mod watcher;

@@ -11,7 +11,9 @@
 //!
 //! One task ([`StatsHub::run`]) owns all sampling; it polls only while someone subscribes,
 //! only containers that run, and forgets a container when it dies. Subscribers get their
-//! backlog first, then one batch per tick.
+//! backlog first, then one batch per tick. The host panel's figures are taken at the same
+//! tick, only while someone shows them. The timing follows the Settings
+//! ([`StatsHub::configure`]) without a restart.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,10 +21,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::StreamExt;
 use serde::Serialize;
+use tokio::sync::Notify;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
-use crate::domain::stats::{point, Counters, StatsPoint};
+use super::host_stats::HostSampler;
+use crate::domain::stats::{point, Counters, HostPoint, StatsPoint};
 use crate::domain::ContainerState;
 use crate::engine::{Engine, EngineError};
 
@@ -34,19 +39,49 @@ pub struct StatsUpdate {
     pub points: Vec<StatsPoint>,
 }
 
+/// What one tick (or the backlog) brings a subscriber: its containers' new points and, when
+/// it asked for the host panel, the host's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct StatsBatch {
+    pub containers: Vec<StatsUpdate>,
+    pub host: Vec<HostPoint>,
+}
+
+impl StatsBatch {
+    pub fn is_empty(&self) -> bool {
+        self.containers.is_empty() && self.host.is_empty()
+    }
+}
+
 /// Where batches go. `false` means the subscriber is gone.
 pub trait StatsSink: Send + Sync {
-    fn send(&self, batch: Vec<StatsUpdate>) -> bool;
+    fn send(&self, batch: StatsBatch) -> bool;
+}
+
+/// What a subscriber watches (also the `watch_stats` command's request).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct Watch {
+    /// Containers on screen (a detail's charts, a group's or an image's replicas): sampled at
+    /// the focus rate.
+    pub ids: Vec<String>,
+    /// Every running container, at the list rate (list columns).
+    pub all: bool,
+    /// The host panel's figures, at the focus rate.
+    pub host: bool,
 }
 
 #[derive(Debug, Clone)]
 pub struct StatsConfig {
-    /// How much history each container keeps (default 15 minutes).
+    /// How much history each container keeps (default 15 minutes; the Settings' "stats
+    /// history").
     pub history: Duration,
-    /// Sampling period of containers a subscriber names (on screen): 1 s.
+    /// Sampling period of containers a subscriber names (on screen): 1 s by default, the
+    /// Settings' "stats interval".
     pub focus_every: Duration,
     /// Sampling period of every running container, for subscribers that want all (list
-    /// columns): 5 s.
+    /// columns): 5 s, never faster than `focus_every`.
     pub all_every: Duration,
     /// Polls in flight at once. Docker 20.10 answers a one-shot poll only at its stats
     /// collector's next 1 s tick (measured here: 20 sequential polls took 19 s), so a poll
@@ -66,6 +101,14 @@ impl Default for StatsConfig {
     }
 }
 
+impl StatsConfig {
+    /// Most points a ring holds.
+    fn capacity(&self) -> usize {
+        let per = self.focus_every.as_secs_f64().max(0.001);
+        (self.history.as_secs_f64() / per).ceil() as usize + 1
+    }
+}
+
 struct Series {
     prev: Option<Counters>,
     points: VecDeque<StatsPoint>,
@@ -74,12 +117,14 @@ struct Series {
 struct Sub {
     ids: HashSet<String>,
     all: bool,
+    host: bool,
     sink: Arc<dyn StatsSink>,
 }
 
-#[derive(Default)]
 struct State {
+    config: StatsConfig,
     series: HashMap<String, Series>,
+    host: VecDeque<HostPoint>,
     subs: HashMap<u64, Sub>,
     next_sub: u64,
     /// Running containers at the last listing.
@@ -87,8 +132,11 @@ struct State {
 }
 
 pub struct StatsHub {
-    config: StatsConfig,
     state: Mutex<State>,
+    /// Wakes the sampling task when the timing changed.
+    changed: Notify,
+    /// Created on the first round that a host subscriber needs.
+    sampler: Mutex<Option<HostSampler>>,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -101,8 +149,16 @@ pub fn now_ms() -> f64 {
 impl StatsHub {
     pub fn new(config: StatsConfig) -> Self {
         Self {
-            config,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                config,
+                series: HashMap::new(),
+                host: VecDeque::new(),
+                subs: HashMap::new(),
+                next_sub: 0,
+                running: HashSet::new(),
+            }),
+            changed: Notify::new(),
+            sampler: Mutex::new(None),
         }
     }
 
@@ -110,33 +166,85 @@ impl StatsHub {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The timing in force.
+    pub fn config(&self) -> StatsConfig {
+        self.lock().config.clone()
+    }
+
     /// Most points a ring holds.
     pub fn capacity(&self) -> usize {
-        let per = self.config.focus_every.as_secs_f64().max(0.001);
-        (self.config.history.as_secs_f64() / per).ceil() as usize + 1
+        self.lock().config.capacity()
+    }
+
+    /// Applies a new sampling period and history length (the Settings changed) while running:
+    /// the task picks the period up at once, rings are trimmed to the new length now.
+    pub fn configure(&self, focus_every: Duration, history: Duration) {
+        {
+            let mut state = self.lock();
+            state.config.focus_every = focus_every.max(Duration::from_millis(100));
+            state.config.history = history;
+            let cap = state.config.capacity();
+            let newest = |t: Option<f64>| t.unwrap_or(0.0) - history.as_secs_f64() * 1000.0;
+            for s in state.series.values_mut() {
+                let oldest = newest(s.points.back().map(|p| p.t));
+                trim(&mut s.points, cap, |p| p.t < oldest);
+            }
+            let oldest = newest(state.host.back().map(|p| p.t));
+            trim(&mut state.host, cap, |p| p.t < oldest);
+        }
+        self.changed.notify_one();
     }
 
     /// Subscribes to `ids` (sampled each second) and, with `all`, to every running
-    /// container (sampled every few seconds). The backlog of `ids` (all series with `all`)
-    /// is sent first. Returns the subscription's key for [`Self::unsubscribe`].
+    /// container (sampled every few seconds). See [`Self::subscribe_to`].
     pub fn subscribe(&self, ids: Vec<String>, all: bool, sink: Arc<dyn StatsSink>) -> u64 {
+        self.subscribe_to(
+            Watch {
+                ids,
+                all,
+                host: false,
+            },
+            sink,
+        )
+    }
+
+    /// Subscribes to what `watch` names. The backlog (the named containers' history, every
+    /// series with `all`, the host's with `host`) is sent first. Returns the subscription's
+    /// key for [`Self::unsubscribe`].
+    pub fn subscribe_to(&self, watch: Watch, sink: Arc<dyn StatsSink>) -> u64 {
         let mut state = self.lock();
+        let Watch { ids, all, host } = watch;
         let ids: HashSet<String> = ids.into_iter().collect();
-        let backlog: Vec<StatsUpdate> = state
-            .series
-            .iter()
-            .filter(|(id, s)| (all || ids.contains(*id)) && !s.points.is_empty())
-            .map(|(id, s)| StatsUpdate {
-                id: id.clone(),
-                points: s.points.iter().copied().collect(),
-            })
-            .collect();
+        let backlog = StatsBatch {
+            containers: state
+                .series
+                .iter()
+                .filter(|(id, s)| (all || ids.contains(*id)) && !s.points.is_empty())
+                .map(|(id, s)| StatsUpdate {
+                    id: id.clone(),
+                    points: s.points.iter().copied().collect(),
+                })
+                .collect(),
+            host: if host {
+                state.host.iter().copied().collect()
+            } else {
+                Vec::new()
+            },
+        };
         if !backlog.is_empty() && !sink.send(backlog) {
             return u64::MAX;
         }
         state.next_sub += 1;
         let key = state.next_sub;
-        state.subs.insert(key, Sub { ids, all, sink });
+        state.subs.insert(
+            key,
+            Sub {
+                ids,
+                all,
+                host,
+                sink,
+            },
+        );
         key
     }
 
@@ -165,6 +273,11 @@ impl StatsHub {
             .unwrap_or_default()
     }
 
+    /// A copy of the host's history.
+    pub fn host_history(&self) -> Vec<HostPoint> {
+        self.lock().host.iter().copied().collect()
+    }
+
     /// Containers with a series.
     pub fn series_count(&self) -> usize {
         self.lock().series.len()
@@ -172,8 +285,9 @@ impl StatsHub {
 
     /// Appends points to a container's ring as if sampled (benchmarks, tests).
     pub fn record(&self, id: &str, points: impl IntoIterator<Item = StatsPoint>) {
-        let cap = self.capacity();
         let mut state = self.lock();
+        let cap = state.config.capacity();
+        let history = state.config.history;
         let series = state
             .series
             .entry(id.to_string())
@@ -182,43 +296,111 @@ impl StatsHub {
                 points: VecDeque::with_capacity(cap),
             });
         for p in points {
-            push_bounded(&mut series.points, p, cap, self.config.history);
+            push_bounded(&mut series.points, p, cap, history);
         }
     }
 
-    /// Samples until `cancel`, one round per `focus_every`. `engine` gives the current
-    /// connection (none while the engine is down: the round is skipped).
+    /// Samples until `cancel`, one round per focus period (re-read when [`Self::configure`]
+    /// changes it). `engine` gives the current connection (none while the engine is down:
+    /// containers are skipped, the host panel still ticks).
     pub async fn run<F>(self: Arc<Self>, engine: F, cancel: CancellationToken)
     where
         F: Fn() -> Result<Engine, EngineError> + Send + Sync,
     {
-        let mut ticker = tokio::time::interval(self.config.focus_every);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let every = (self.config.all_every.as_secs_f64() / self.config.focus_every.as_secs_f64())
-            .round()
-            .max(1.0) as u64;
-        let mut round: u64 = 0;
+        let mut period = self.config().focus_every;
+        let mut ticker = ticker(period);
+        let mut last_list: Option<Instant> = None;
         loop {
             tokio::select! {
                 () = cancel.cancelled() => return,
+                () = self.changed.notified() => {
+                    let now = self.config().focus_every;
+                    if now != period {
+                        period = now;
+                        ticker = self::ticker(period);
+                    }
+                    continue;
+                }
                 _ = ticker.tick() => {}
             }
             if self.subscribers() == 0 {
+                last_list = None;
                 continue;
             }
-            if let Ok(engine) = engine() {
-                tokio::select! {
-                    () = cancel.cancelled() => return,
-                    () = self.round(&engine, round % every == 0) => {}
-                }
+            // The list's columns come every `all_every`; half a period of slack so a 5 s
+            // list rate at a 1 s tick lands on every fifth tick, not the sixth.
+            let all_every = self.config().all_every.max(period);
+            let list = last_list.is_none_or(|t| t.elapsed() + period / 2 >= all_every);
+            if list {
+                last_list = Some(Instant::now());
             }
-            round += 1;
+            let engine = engine().ok();
+            tokio::select! {
+                () = cancel.cancelled() => return,
+                () = self.round_with(engine.as_ref(), list) => {}
+            }
         }
     }
 
     /// One sampling round: lists running containers when `list` (and forgets the dead),
-    /// polls what is due, and sends each subscriber one batch.
+    /// polls what is due, samples the host if anyone shows it, and sends each subscriber one
+    /// batch.
     pub async fn round(&self, engine: &Engine, list: bool) {
+        self.round_with(Some(engine), list).await;
+    }
+
+    async fn round_with(&self, engine: Option<&Engine>, list: bool) {
+        let host = self.sample_host();
+        let fresh = match engine {
+            Some(engine) => self.poll_containers(engine, list).await,
+            None => Vec::new(),
+        };
+        if fresh.is_empty() && host.is_none() {
+            return;
+        }
+        let mut state = self.lock();
+        let mut gone = Vec::new();
+        for (key, sub) in &state.subs {
+            let batch = StatsBatch {
+                containers: fresh
+                    .iter()
+                    .filter(|u| sub.all || sub.ids.contains(&u.id))
+                    .cloned()
+                    .collect(),
+                host: host.filter(|_| sub.host).into_iter().collect(),
+            };
+            if !batch.is_empty() && !sub.sink.send(batch) {
+                gone.push(*key);
+            }
+        }
+        for key in gone {
+            state.subs.remove(&key);
+        }
+    }
+
+    /// The host's point of this round, when a subscriber shows the host panel.
+    fn sample_host(&self) -> Option<HostPoint> {
+        if !self.lock().subs.values().any(|s| s.host) {
+            return None;
+        }
+        let p = {
+            let mut sampler = self.sampler.lock().unwrap_or_else(PoisonError::into_inner);
+            if sampler.is_none() {
+                *sampler = HostSampler::new();
+            }
+            sampler.as_mut()?.sample(now_ms())
+        };
+        let mut state = self.lock();
+        let cap = state.config.capacity();
+        let history = state.config.history;
+        let oldest = p.t - history.as_secs_f64() * 1000.0;
+        trim(&mut state.host, cap.saturating_sub(1), |h| h.t < oldest);
+        state.host.push_back(p);
+        Some(p)
+    }
+
+    /// Lists (when `list`) and polls what is due; returns the new points.
+    async fn poll_containers(&self, engine: &Engine, list: bool) -> Vec<StatsUpdate> {
         if list {
             match engine.list_containers().await {
                 Ok(containers) => {
@@ -234,7 +416,7 @@ impl StatsHub {
                 Err(e) => tracing::debug!(error = %e, "stats: listing failed"),
             }
         }
-        let due: Vec<String> = {
+        let (due, concurrency) = {
             let state = self.lock();
             let want_all = list && state.subs.values().any(|s| s.all);
             let mut due: HashSet<String> = state
@@ -253,22 +435,26 @@ impl StatsHub {
                     .filter(|(_, s)| s.prev.is_some() && s.points.is_empty())
                     .map(|(id, _)| id.clone()),
             );
-            due.into_iter().collect()
+            (
+                due.into_iter().collect::<Vec<_>>(),
+                state.config.concurrency,
+            )
         };
         if due.is_empty() {
-            return;
+            return Vec::new();
         }
         let results: Vec<(String, Result<_, EngineError>, f64)> = futures_util::stream::iter(due)
             .map(|id| async move {
                 let raw = engine.stats_once(&id).await;
                 (id, raw, now_ms())
             })
-            .buffer_unordered(self.config.concurrency.max(1))
+            .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
 
-        let cap = self.capacity();
         let mut state = self.lock();
+        let cap = state.config.capacity();
+        let history = state.config.history;
         let mut fresh: Vec<StatsUpdate> = Vec::new();
         for (id, raw, at) in results {
             let raw = match raw {
@@ -300,29 +486,26 @@ impl StatsHub {
                 continue;
             }
             let p = point(prev.as_ref(), engine_prev, &now);
-            push_bounded(&mut series.points, p, cap, self.config.history);
+            push_bounded(&mut series.points, p, cap, history);
             fresh.push(StatsUpdate {
                 id,
                 points: vec![p],
             });
         }
-        if fresh.is_empty() {
-            return;
-        }
-        let mut gone = Vec::new();
-        for (key, sub) in &state.subs {
-            let batch: Vec<StatsUpdate> = fresh
-                .iter()
-                .filter(|u| sub.all || sub.ids.contains(&u.id))
-                .cloned()
-                .collect();
-            if !batch.is_empty() && !sub.sink.send(batch) {
-                gone.push(*key);
-            }
-        }
-        for key in gone {
-            state.subs.remove(&key);
-        }
+        fresh
+    }
+}
+
+fn ticker(period: Duration) -> tokio::time::Interval {
+    let mut t = tokio::time::interval(period);
+    t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    t
+}
+
+/// Drops the oldest entries while `too_old` says so or there are more than `cap`.
+fn trim<T>(ring: &mut VecDeque<T>, cap: usize, too_old: impl Fn(&T) -> bool) {
+    while ring.front().is_some_and(&too_old) || ring.len() > cap {
+        ring.pop_front();
     }
 }
 
@@ -355,10 +538,74 @@ mod tests {
 
     struct Keep(Mutex<Vec<Vec<StatsUpdate>>>, bool);
     impl StatsSink for Keep {
-        fn send(&self, batch: Vec<StatsUpdate>) -> bool {
-            self.0.lock().unwrap().push(batch);
+        fn send(&self, batch: StatsBatch) -> bool {
+            self.0.lock().unwrap().push(batch.containers);
             self.1
         }
+    }
+
+    struct KeepAll(Mutex<Vec<StatsBatch>>);
+    impl StatsSink for KeepAll {
+        fn send(&self, batch: StatsBatch) -> bool {
+            self.0.lock().unwrap().push(batch);
+            true
+        }
+    }
+
+    #[test]
+    fn configure_changes_the_timing_and_trims_rings_at_once() {
+        let hub = StatsHub::new(StatsConfig::default());
+        assert_eq!(hub.capacity(), 15 * 60 + 1);
+        hub.record("a", (0..600).map(|i| p(f64::from(i) * 1000.0)));
+        hub.configure(Duration::from_secs(2), Duration::from_secs(60));
+        let c = hub.config();
+        assert_eq!(c.focus_every, Duration::from_secs(2));
+        assert_eq!(c.history, Duration::from_secs(60));
+        assert_eq!(hub.capacity(), 31);
+        let h = hub.history("a");
+        assert_eq!(h.len(), 31, "no more than the new capacity");
+        assert_eq!(h.last().unwrap().t, 599_000.0, "the newest points stay");
+        // A period below 100 ms is not taken literally.
+        hub.configure(Duration::from_millis(1), Duration::from_secs(60));
+        assert_eq!(hub.config().focus_every, Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn host_subscribers_get_host_points_each_round_even_without_an_engine() {
+        let hub = StatsHub::new(StatsConfig::default());
+        let plain = Arc::new(KeepAll(Mutex::new(Vec::new())));
+        hub.subscribe(vec![], true, plain.clone());
+        let host = Arc::new(KeepAll(Mutex::new(Vec::new())));
+        hub.subscribe_to(
+            Watch {
+                host: true,
+                ..Default::default()
+            },
+            host.clone(),
+        );
+        hub.round_with(None, true).await;
+        hub.round_with(None, false).await;
+        let got = host.0.lock().unwrap().clone();
+        assert_eq!(got.len(), 2, "one batch per round");
+        assert!(got
+            .iter()
+            .all(|b| b.host.len() == 1 && b.containers.is_empty()));
+        assert!(got[0].host[0].mem_total > 0 && got[0].host[0].cores > 0);
+        assert!(
+            plain.0.lock().unwrap().is_empty(),
+            "who did not ask for the host gets nothing"
+        );
+        assert_eq!(hub.host_history().len(), 2);
+        // A late host subscriber gets the host backlog first.
+        let late = Arc::new(KeepAll(Mutex::new(Vec::new())));
+        hub.subscribe_to(
+            Watch {
+                host: true,
+                ..Default::default()
+            },
+            late.clone(),
+        );
+        assert_eq!(late.0.lock().unwrap()[0].host.len(), 2);
     }
 
     #[test]

@@ -7,9 +7,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::actions::run_action;
 use super::launcher::{self, LaunchOptions, NoProgress};
+use super::pull::PullSink;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
-use crate::domain::launch::LABEL_GROUP;
+use crate::domain::launch::{LaunchRequest, LABEL_GROUP};
+use crate::domain::settings::RecentImage;
 use crate::engine::{Engine, EngineError};
 
 /// What the app still has to do after the engine part is done.
@@ -21,6 +23,12 @@ pub enum TrayOutcome {
     Quit,
     /// The engine did it; a one-line summary for the log.
     Done(String),
+    /// A recent image was launched again with this form: the app moves it first in the
+    /// recent images.
+    Launched {
+        summary: String,
+        request: Box<LaunchRequest>,
+    },
     /// It failed; why, for a notification or the log.
     Failed(String),
     /// An id no menu of this version makes.
@@ -28,8 +36,13 @@ pub enum TrayOutcome {
 }
 
 /// Parses the tray's string id and does the engine part of it.
-/// `engine` is the hub's current connection (`EngineHub::engine`).
-pub async fn tray_action(engine: Result<Engine, EngineError>, raw_id: &str) -> TrayOutcome {
+/// `engine` is the hub's current connection (`EngineHub::engine`); `recent` the settings'
+/// recent images (their stored forms are what "Launch another" repeats).
+pub async fn tray_action(
+    engine: Result<Engine, EngineError>,
+    raw_id: &str,
+    recent: &[RecentImage],
+) -> TrayOutcome {
     let Some(id) = TrayId::parse(raw_id) else {
         return TrayOutcome::Unknown(raw_id.to_string());
     };
@@ -65,6 +78,14 @@ pub async fn tray_action(engine: Result<Engine, EngineError>, raw_id: &str) -> T
             ),
             Err(e) => return TrayOutcome::Failed(e.to_string()),
         },
+        TrayId::LaunchRecent { image } => {
+            let Some(entry) = recent.iter().find(|r| r.image == image) else {
+                return TrayOutcome::Failed(format!(
+                    "{image} is no longer among the recent images"
+                ));
+            };
+            return launch_recent(&engine, &entry.request).await;
+        }
         TrayId::ScaleUp { group } => {
             let members = match launcher::group_members(&engine, &group).await {
                 Ok(m) => m.len() as u32,
@@ -108,5 +129,69 @@ pub async fn tray_action(engine: Result<Engine, EngineError>, raw_id: &str) -> T
         ))
     } else {
         TrayOutcome::Failed(errors.join("; "))
+    }
+}
+
+/// One new container of a recent image: its stored form with one replica, as a new launch
+/// group. Planning is the dialog's own (`launcher::launch`): the name pattern's next free
+/// number, host ports moved up past any that are taken, the image pulled if it is gone.
+async fn launch_recent(engine: &Engine, stored: &LaunchRequest) -> TrayOutcome {
+    let request = LaunchRequest {
+        replicas: "1".into(),
+        ..stored.clone()
+    };
+    let group = launcher::new_group_id();
+    let result = launcher::launch(
+        engine,
+        &request,
+        &group,
+        Arc::new(NoProgress),
+        Arc::new(QuietPull),
+        CancellationToken::new(),
+        &LaunchOptions::default(),
+    )
+    .await;
+    match result {
+        Ok(outcome) if outcome.failed().next().is_none() && !outcome.cancelled => {
+            let names: Vec<&str> = outcome.replicas.iter().map(|r| r.name.as_str()).collect();
+            TrayOutcome::Launched {
+                summary: format!("launched {} from {}", names.join(", "), request.image),
+                request: Box::new(stored.clone()),
+            }
+        }
+        Ok(outcome) => TrayOutcome::Failed(format!(
+            "launching {} failed: {}",
+            request.image,
+            outcome
+                .failed()
+                .filter_map(|r| r.error.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+        )),
+        Err(e) => TrayOutcome::Failed(format!(
+            "cannot launch {}: {}",
+            request.image,
+            plan_error(e)
+        )),
+    }
+}
+
+/// A pull nobody watches (the tray has no progress view); it must still run to the end.
+struct QuietPull;
+
+impl PullSink for QuietPull {
+    fn progress(&self, _progress: &crate::domain::pull::PullProgress) -> bool {
+        true
+    }
+}
+
+fn plan_error(e: launcher::PlanError) -> String {
+    match e {
+        launcher::PlanError::Engine(e) => e.to_string(),
+        launcher::PlanError::Invalid(errors) => errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join("; "),
     }
 }

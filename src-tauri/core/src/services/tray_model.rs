@@ -12,6 +12,7 @@ use crate::domain::{ContainerState, ContainerSummary, EngineStatus, Inventory};
 pub const MAX_RUNNING: usize = 10;
 pub const MAX_STOPPED: usize = 5;
 pub const MAX_LAUNCH_ANOTHER: usize = 8;
+pub const MAX_RECENT_SHOWN: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerCommand {
@@ -55,6 +56,10 @@ pub enum TrayId {
     ScaleUp {
         group: String,
     },
+    /// A new container of a recent image, with the form it was last launched with.
+    LaunchRecent {
+        image: String,
+    },
     /// Stops every running container carrying Berth's group label.
     StopAllLaunched,
 }
@@ -67,6 +72,7 @@ impl TrayId {
             Self::Quit => "quit".into(),
             Self::Container { command, id } => format!("container:{}:{id}", command.as_str()),
             Self::ScaleUp { group } => format!("scale-up:{group}"),
+            Self::LaunchRecent { image } => format!("launch-recent:{image}"),
             Self::StopAllLaunched => "stop-all-launched".into(),
         }
     }
@@ -84,6 +90,11 @@ impl TrayId {
             return (!id.is_empty()).then(|| Self::Container {
                 command,
                 id: id.to_string(),
+            });
+        }
+        if let Some(image) = s.strip_prefix("launch-recent:") {
+            return (!image.is_empty()).then(|| Self::LaunchRecent {
+                image: image.to_string(),
             });
         }
         let group = s.strip_prefix("scale-up:")?;
@@ -124,8 +135,12 @@ fn action(id: TrayId, label: impl Into<String>) -> TrayItem {
 }
 
 /// Builds the menu. `inventory` is `None` when the engine is not connected (or the last
-/// listing failed).
-pub fn build_tray_menu(status: &EngineStatus, inventory: Option<&Inventory>) -> TrayMenu {
+/// listing failed); `recent_images` are the settings' recent images, most recent first.
+pub fn build_tray_menu(
+    status: &EngineStatus,
+    inventory: Option<&Inventory>,
+    recent_images: &[String],
+) -> TrayMenu {
     let engine_line = match status {
         EngineStatus::Connected { info } => format!("Engine: Docker {} (connected)", info.version),
         EngineStatus::Connecting { endpoint } => format!("Engine: connecting to {endpoint}…"),
@@ -198,20 +213,34 @@ pub fn build_tray_menu(status: &EngineStatus, inventory: Option<&Inventory>) -> 
     }
 
     let groups = launch_groups(&inventory.containers);
-    if !groups.is_empty() {
+    if !groups.is_empty() || !recent_images.is_empty() {
         items.push(TrayItem::Separator);
-        let launch_items = groups
-            .iter()
-            .take(MAX_LAUNCH_ANOTHER)
-            .map(|g| {
+        let mut launch_items = Vec::new();
+        if !recent_images.is_empty() {
+            launch_items.push(TrayItem::Text("Recent images".into()));
+            launch_items.extend(recent_images.iter().take(MAX_RECENT_SHOWN).map(|image| {
+                action(
+                    TrayId::LaunchRecent {
+                        image: image.clone(),
+                    },
+                    format!("{image} (new container)"),
+                )
+            }));
+        }
+        if !groups.is_empty() {
+            if !launch_items.is_empty() {
+                launch_items.push(TrayItem::Separator);
+            }
+            launch_items.push(TrayItem::Text("Launch groups".into()));
+            launch_items.extend(groups.iter().take(MAX_LAUNCH_ANOTHER).map(|g| {
                 action(
                     TrayId::ScaleUp {
                         group: g.id.clone(),
                     },
                     format!("{} (group of {})", g.image, g.members),
                 )
-            })
-            .collect();
+            }));
+        }
         items.push(TrayItem::Submenu {
             label: "Launch another".into(),
             items: launch_items,
@@ -300,6 +329,7 @@ mod tests {
             engine_name: "local".into(),
             transport: Default::default(),
             flavor: Default::default(),
+            swarm: crate::domain::swarm::SwarmInfo::inactive(),
         }
     }
 
@@ -365,6 +395,9 @@ mod tests {
             TrayId::Quit,
             TrayId::StopAllLaunched,
             TrayId::ScaleUp { group: "g1".into() },
+            TrayId::LaunchRecent {
+                image: "localhost:5000/team/app:1.2".into(),
+            },
             TrayId::Container {
                 command: ContainerCommand::Restart,
                 id: "abc:def".into(),
@@ -378,6 +411,7 @@ mod tests {
             "container:stop:",
             "container:explode:x",
             "scale-up:",
+            "launch-recent:",
             "nope",
         ] {
             assert_eq!(TrayId::parse(bad), None, "{bad}");
@@ -390,7 +424,7 @@ mod tests {
             container("web", ContainerState::Running, &[]),
             container("db", ContainerState::Exited, &[]),
         ]);
-        let menu = build_tray_menu(&connected(), Some(&inv));
+        let menu = build_tray_menu(&connected(), Some(&inv), &[]);
         assert!(
             menu.tooltip.contains("1 of 2 containers running"),
             "{}",
@@ -420,7 +454,7 @@ mod tests {
 
     #[test]
     fn no_containers() {
-        let menu = build_tray_menu(&connected(), Some(&inventory(vec![])));
+        let menu = build_tray_menu(&connected(), Some(&inventory(vec![])), &[]);
         assert!(texts(&menu.items).contains(&"No running containers".to_string()));
         assert!(menu.tooltip.contains("0 of 0"));
     }
@@ -436,7 +470,9 @@ mod tests {
             },
         };
         let inv = inventory(vec![container("web", ContainerState::Running, &[])]);
-        let menu = build_tray_menu(&status, Some(&inv));
+        // Recent images are not offered while there is no engine to launch them on.
+        let recent = ["busybox".to_string()];
+        let menu = build_tray_menu(&status, Some(&inv), &recent);
         assert_eq!(ids(&menu.items), vec![TrayId::OpenWindow, TrayId::Quit]);
         assert!(menu.tooltip.contains("unavailable"));
         assert!(texts(&menu.items)
@@ -451,13 +487,24 @@ mod tests {
             .collect();
         containers
             .extend((0..30).map(|i| container(&format!("s{i}"), ContainerState::Exited, &[])));
-        let menu = build_tray_menu(&connected(), Some(&inventory(containers)));
+        let recent: Vec<String> = (0..10).map(|i| format!("image{i}")).collect();
+        let menu = build_tray_menu(&connected(), Some(&inventory(containers)), &recent);
         let submenus = menu
             .items
             .iter()
             .filter(|i| matches!(i, TrayItem::Submenu { .. }))
             .count();
-        assert_eq!(submenus, MAX_RUNNING + MAX_STOPPED);
+        // Running, stopped, and one "Launch another" with the recent images capped.
+        assert_eq!(submenus, MAX_RUNNING + MAX_STOPPED + 1);
+        let launch_ids = menu
+            .items
+            .iter()
+            .find_map(|i| match i {
+                TrayItem::Submenu { label, items } if label == "Launch another" => Some(ids(items)),
+                _ => None,
+            })
+            .expect("a Launch another submenu");
+        assert_eq!(launch_ids.len(), MAX_RECENT_SHOWN);
         assert!(
             menu.items.len() <= 30,
             "{} top-level items",
@@ -484,7 +531,7 @@ mod tests {
             container("a-3", ContainerState::Exited, &labels),
             container("other", ContainerState::Running, &[]),
         ]);
-        let menu = build_tray_menu(&connected(), Some(&inv));
+        let menu = build_tray_menu(&connected(), Some(&inv), &[]);
         let launch = menu
             .items
             .iter()
@@ -494,8 +541,54 @@ mod tests {
             })
             .expect("a Launch another submenu");
         assert_eq!(ids(launch), vec![TrayId::ScaleUp { group: "g1".into() }]);
-        assert!(texts(launch)[0].contains("group of 3"));
+        assert_eq!(texts(launch)[0], "Launch groups");
+        assert!(texts(launch)[1].contains("group of 3"));
         assert!(menu.items.iter().any(|i| matches!(i,
             TrayItem::Action { id: TrayId::StopAllLaunched, enabled: true, label } if label.ends_with("(2)"))));
+    }
+
+    #[test]
+    fn recent_images_come_first_in_launch_another_then_groups() {
+        let status = connected();
+        let inv = Inventory {
+            containers: vec![],
+            images: vec![],
+        };
+        // No containers, no groups: recent images alone still make the submenu.
+        let recent = vec!["berth-test/app:latest".to_string(), "busybox".to_string()];
+        let menu = build_tray_menu(&status, Some(&inv), &recent);
+        let launch = menu
+            .items
+            .iter()
+            .find_map(|i| match i {
+                TrayItem::Submenu { label, items } if label == "Launch another" => Some(items),
+                _ => None,
+            })
+            .expect("a Launch another submenu");
+        assert_eq!(launch[0], TrayItem::Text("Recent images".into()));
+        let ids: Vec<TrayId> = launch
+            .iter()
+            .filter_map(|i| match i {
+                TrayItem::Action { id, .. } => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                TrayId::LaunchRecent {
+                    image: "berth-test/app:latest".into()
+                },
+                TrayId::LaunchRecent {
+                    image: "busybox".into()
+                },
+            ]
+        );
+        // Neither recent images nor groups: no submenu at all.
+        let menu = build_tray_menu(&status, Some(&inv), &[]);
+        assert!(!menu
+            .items
+            .iter()
+            .any(|i| matches!(i, TrayItem::Submenu { label, .. } if label == "Launch another")));
     }
 }

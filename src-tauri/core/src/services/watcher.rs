@@ -57,10 +57,25 @@ pub async fn run_watcher(
         }
     };
     let mut backoff = config.retry_min;
+    let mut reconnects = hub.subscribe_reconnects();
+    reconnects.mark_unchanged();
+    // Set when `EngineHub::reconnect` asked for another engine.
+    let mut switching = false;
     loop {
-        let connected = match (config.resolve)() {
+        let resolved = (config.resolve)();
+        if let (true, Ok(endpoint)) = (switching, &resolved) {
+            // The old engine's "connected" is gone: say where Berth is connecting now.
+            publish(EngineStatus::Connecting {
+                endpoint: endpoint.uri.clone(),
+            });
+        }
+        let connected = match resolved {
             Ok(endpoint) => tokio::select! {
                 _ = cancel.cancelled() => return,
+                _ = reconnects.changed() => {
+                    switching = true;
+                    continue;
+                }
                 r = Engine::connect(&endpoint) => r.map_err(|e| (e, endpoint.uri)),
             },
             Err(e) => Err((e, String::new())),
@@ -73,7 +88,20 @@ pub async fn run_watcher(
                     info: engine.info().clone(),
                 });
                 tracing::info!(endpoint = %engine.endpoint().uri, version = %engine.info().version, "engine connected");
-                let ended = follow_events(&engine, sink.as_ref(), &config, &cancel).await;
+                if std::mem::take(&mut switching) {
+                    // The new engine's lists are not the ones on screen.
+                    sink.inventory_changed();
+                }
+                let ended = tokio::select! {
+                    ended = follow_events(&engine, sink.as_ref(), &config, &cancel) => ended,
+                    _ = reconnects.changed() => {
+                        switching = true;
+                        Some(EngineError::Unreachable {
+                            endpoint: engine.endpoint().uri.clone(),
+                            reason: "the engine endpoint was changed".into(),
+                        })
+                    }
+                };
                 match ended {
                     None => return, // cancelled
                     Some(e) => {
@@ -86,11 +114,17 @@ pub async fn run_watcher(
             }
             Err((e, endpoint)) => {
                 hub.set_engine(None);
+                switching = false;
                 let problem = e.into_connection_problem(&endpoint);
                 publish(EngineStatus::Unavailable { problem });
                 tokio::select! {
                     _ = cancel.cancelled() => return,
                     _ = sleep(backoff) => {}
+                    _ = reconnects.changed() => {
+                        backoff = config.retry_min;
+                        switching = true;
+                        continue;
+                    }
                 }
                 backoff = (backoff * 2).min(config.retry_max);
             }

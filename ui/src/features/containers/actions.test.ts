@@ -13,7 +13,7 @@ describe("container actions", () => {
     expect(actionApplies("remove", "removing")).toBe(false);
     expect(needsForce("running")).toBe(true);
     expect(needsForce("exited")).toBe(false);
-    expect(toAction("remove", true)).toEqual({ kind: "remove", force: true });
+    expect(toAction("remove", true)).toEqual({ kind: "remove", force: true, volumes: false });
     expect(toAction("kill")).toEqual({ kind: "kill" });
   });
 

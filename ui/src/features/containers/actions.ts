@@ -37,7 +37,7 @@ export function needsForce(state: ContainerState): boolean {
 }
 
 export function toAction(kind: ActionKind, force = false): ContainerAction {
-  return kind === "remove" ? { kind, force } : { kind };
+  return kind === "remove" ? { kind, force, volumes: false } : { kind };
 }
 
 export interface ResultsSummary {

@@ -4,7 +4,8 @@
  * "remove running containers?" confirmation.
  */
 import { containerAction, toIpcError, type ActionResult, type ContainerSummary } from "../../ipc";
-import { needsForce, toAction, type ActionKind } from "./actions";
+import { commandLog } from "../learn/commandLog.svelte";
+import { ACTION_LABELS, needsForce, toAction, type ActionKind } from "./actions";
 
 export interface ActionRun {
   kind: ActionKind;
@@ -31,6 +32,10 @@ export class ContainerActions {
         toAction(kind, force),
       );
       this.last = { kind, results };
+      commandLog.recordEach(
+        ACTION_LABELS[kind],
+        results.map((r) => ({ line: r.command, ok: r.error === null })),
+      );
     } catch (e) {
       const error = toIpcError(e);
       this.last = {

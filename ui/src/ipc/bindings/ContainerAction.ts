@@ -2,6 +2,7 @@
 
 /**
  * One thing to do to a container. `Remove` with `force` also removes a running one
- * (`docker rm -f`); without it the engine refuses, and the UI asks first.
+ * (`docker rm -f`); without it the engine refuses, and the UI asks first. `volumes` also
+ * removes its anonymous volumes (`docker rm -v`).
  */
-export type ContainerAction = { "kind": "start" } | { "kind": "stop" } | { "kind": "restart" } | { "kind": "pause" } | { "kind": "unpause" } | { "kind": "kill" } | { "kind": "remove", force: boolean, };
+export type ContainerAction = { "kind": "start" } | { "kind": "stop" } | { "kind": "restart" } | { "kind": "pause" } | { "kind": "unpause" } | { "kind": "kill" } | { "kind": "remove", force: boolean, volumes: boolean, };

@@ -7,6 +7,7 @@ pub mod env;
 pub mod names;
 pub mod plan;
 pub mod ports;
+pub mod service;
 pub mod shell;
 pub mod spec;
 

@@ -1,0 +1,485 @@
+//! "Every click teaches its command": the exact `docker` CLI command equivalent to each thing
+//! Berth does, as an argv vector (what the tests run, with no shell) and as one line quoted
+//! for a POSIX shell (what the UI shows and copies). The single place these are rendered:
+//! the older per-feature helpers (`ContainerAction::cli`, `rmi_cli`, ...) delegate here.
+//!
+//! The lines are for display only. Berth itself never runs them, and never through a shell.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::launch::{docker_run_argv, shell, ReplicaConfig};
+
+/// Which `docker ... prune` a cleanup runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PruneKind {
+    /// Stopped containers: `docker container prune`.
+    Containers,
+    /// Untagged images no container uses: `docker image prune`.
+    DanglingImages,
+    /// Every image no container uses: `docker image prune -a`.
+    UnusedImages,
+}
+
+/// One action, with what it acts on. Travels from the UI as tagged JSON so the UI can ask for
+/// the command of a button before it is clicked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+#[ts(export)]
+pub enum DockerCommand {
+    Pull {
+        reference: String,
+    },
+    Start {
+        container: String,
+    },
+    Stop {
+        container: String,
+    },
+    Restart {
+        container: String,
+    },
+    Pause {
+        container: String,
+    },
+    Unpause {
+        container: String,
+    },
+    Kill {
+        container: String,
+    },
+    /// `docker rm [-f] [-v]`: `force` also removes a running one, `volumes` its anonymous
+    /// volumes.
+    Remove {
+        container: String,
+        force: bool,
+        volumes: bool,
+    },
+    Rename {
+        container: String,
+        new_name: String,
+    },
+    /// `docker rmi [-f]`.
+    RemoveImage {
+        image: String,
+        force: bool,
+    },
+    Tag {
+        source: String,
+        target: String,
+    },
+    History {
+        image: String,
+    },
+    /// `docker ps [-a]`, optionally with `--filter` expressions (`label=k=v`, `ancestor=img`).
+    Ps {
+        all: bool,
+        filters: Vec<String>,
+    },
+    /// `docker images [-a]`.
+    Images {
+        all: bool,
+    },
+    Logs {
+        container: String,
+        tail: Option<u32>,
+        timestamps: bool,
+        follow: bool,
+    },
+    /// `docker stats [--no-stream] [CONTAINER...]` (no containers: every running one).
+    Stats {
+        containers: Vec<String>,
+        no_stream: bool,
+    },
+    /// `docker ... prune -f`, limited to objects carrying `label` (`key=value`) when set.
+    Prune {
+        what: PruneKind,
+        label: Option<String>,
+    },
+    /// `docker diff`: the container's writable layer.
+    Diff {
+        container: String,
+    },
+    /// `docker top`: the container's processes.
+    Top {
+        container: String,
+    },
+    /// `docker inspect [--size]`.
+    Inspect {
+        target: String,
+        size: bool,
+    },
+    /// `docker exec CONTAINER CMD...`.
+    Exec {
+        container: String,
+        cmd: Vec<String>,
+    },
+    /// `docker build -t TAG CONTEXT`.
+    Build {
+        tag: String,
+        context: String,
+    },
+}
+
+fn words(parts: &[&str]) -> Vec<String> {
+    parts.iter().map(|s| s.to_string()).collect()
+}
+
+impl DockerCommand {
+    /// The command as argv, `docker` first: runnable with `Command::new(argv[0]).args(..)`.
+    pub fn argv(&self) -> Vec<String> {
+        let mut a = vec!["docker".to_string()];
+        match self {
+            Self::Pull { reference } => a.extend(words(&["pull", reference])),
+            Self::Start { container } => a.extend(words(&["start", container])),
+            Self::Stop { container } => a.extend(words(&["stop", container])),
+            Self::Restart { container } => a.extend(words(&["restart", container])),
+            Self::Pause { container } => a.extend(words(&["pause", container])),
+            Self::Unpause { container } => a.extend(words(&["unpause", container])),
+            Self::Kill { container } => a.extend(words(&["kill", container])),
+            Self::Remove {
+                container,
+                force,
+                volumes,
+            } => {
+                a.push("rm".into());
+                if *force {
+                    a.push("-f".into());
+                }
+                if *volumes {
+                    a.push("-v".into());
+                }
+                a.push(container.clone());
+            }
+            Self::Rename {
+                container,
+                new_name,
+            } => a.extend(words(&["rename", container, new_name])),
+            Self::RemoveImage { image, force } => {
+                a.push("rmi".into());
+                if *force {
+                    a.push("-f".into());
+                }
+                a.push(image.clone());
+            }
+            Self::Tag { source, target } => a.extend(words(&["tag", source, target])),
+            Self::History { image } => a.extend(words(&["history", image])),
+            Self::Ps { all, filters } => {
+                a.push("ps".into());
+                if *all {
+                    a.push("-a".into());
+                }
+                for f in filters {
+                    a.push("--filter".into());
+                    a.push(f.clone());
+                }
+            }
+            Self::Images { all } => {
+                a.push("images".into());
+                if *all {
+                    a.push("-a".into());
+                }
+            }
+            Self::Logs {
+                container,
+                tail,
+                timestamps,
+                follow,
+            } => {
+                a.push("logs".into());
+                if let Some(n) = tail {
+                    a.push("--tail".into());
+                    a.push(n.to_string());
+                }
+                if *timestamps {
+                    a.push("-t".into());
+                }
+                if *follow {
+                    a.push("-f".into());
+                }
+                a.push(container.clone());
+            }
+            Self::Stats {
+                containers,
+                no_stream,
+            } => {
+                a.push("stats".into());
+                if *no_stream {
+                    a.push("--no-stream".into());
+                }
+                a.extend(containers.iter().cloned());
+            }
+            Self::Prune { what, label } => {
+                a.extend(match what {
+                    PruneKind::Containers => words(&["container", "prune", "-f"]),
+                    PruneKind::DanglingImages => words(&["image", "prune", "-f"]),
+                    PruneKind::UnusedImages => words(&["image", "prune", "-a", "-f"]),
+                });
+                if let Some(l) = label {
+                    a.push("--filter".into());
+                    a.push(format!("label={l}"));
+                }
+            }
+            Self::Diff { container } => a.extend(words(&["diff", container])),
+            Self::Top { container } => a.extend(words(&["top", container])),
+            Self::Inspect { target, size } => {
+                a.push("inspect".into());
+                if *size {
+                    a.push("--size".into());
+                }
+                a.push(target.clone());
+            }
+            Self::Exec { container, cmd } => {
+                a.extend(words(&["exec", container]));
+                a.extend(cmd.iter().cloned());
+            }
+            Self::Build { tag, context } => a.extend(words(&["build", "-t", tag, context])),
+        }
+        a
+    }
+
+    /// The command as one line for a POSIX shell: every word quoted only where needed, so
+    /// pasting it runs exactly [`Self::argv`].
+    pub fn line(&self) -> String {
+        shell::join(&self.argv())
+    }
+
+    /// Both forms, for the UI.
+    pub fn render(&self) -> CliCommand {
+        let argv = self.argv();
+        CliCommand {
+            line: shell::join(&argv),
+            argv,
+        }
+    }
+}
+
+/// A rendered command: the argv and the line the UI shows and copies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CliCommand {
+    pub argv: Vec<String>,
+    pub line: String,
+}
+
+/// `docker run -d ...` for one launched replica: the launch dialog's renderer, reused so a
+/// launch and the command log show the same text.
+pub fn run_command(replica: &ReplicaConfig) -> CliCommand {
+    let argv = docker_run_argv(replica);
+    CliCommand {
+        line: shell::join(&argv),
+        argv,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(c: DockerCommand) -> String {
+        let r = c.render();
+        // Whatever is shown reads back, word for word, as what would run.
+        assert_eq!(shell::split(&r.line).unwrap(), r.argv, "{}", r.line);
+        r.line
+    }
+
+    #[test]
+    fn renders_container_actions() {
+        let c = || "web-1".to_string();
+        assert_eq!(
+            line(DockerCommand::Start { container: c() }),
+            "docker start web-1"
+        );
+        assert_eq!(
+            line(DockerCommand::Stop { container: c() }),
+            "docker stop web-1"
+        );
+        assert_eq!(
+            line(DockerCommand::Restart { container: c() }),
+            "docker restart web-1"
+        );
+        assert_eq!(
+            line(DockerCommand::Kill { container: c() }),
+            "docker kill web-1"
+        );
+        let rm = |force, volumes| {
+            line(DockerCommand::Remove {
+                container: c(),
+                force,
+                volumes,
+            })
+        };
+        assert_eq!(rm(false, false), "docker rm web-1");
+        assert_eq!(rm(true, false), "docker rm -f web-1");
+        assert_eq!(rm(false, true), "docker rm -v web-1");
+        assert_eq!(rm(true, true), "docker rm -f -v web-1");
+    }
+
+    #[test]
+    fn renders_image_commands() {
+        assert_eq!(
+            line(DockerCommand::Pull {
+                reference: "127.0.0.1:5000/app:1".into()
+            }),
+            "docker pull 127.0.0.1:5000/app:1"
+        );
+        assert_eq!(
+            line(DockerCommand::RemoveImage {
+                image: "app:1".into(),
+                force: true
+            }),
+            "docker rmi -f app:1"
+        );
+        assert_eq!(
+            line(DockerCommand::Tag {
+                source: "sha256:ab".into(),
+                target: "me/app:v2".into()
+            }),
+            "docker tag sha256:ab me/app:v2"
+        );
+        assert_eq!(
+            line(DockerCommand::Images { all: true }),
+            "docker images -a"
+        );
+    }
+
+    #[test]
+    fn renders_listings_logs_and_stats() {
+        assert_eq!(
+            line(DockerCommand::Ps {
+                all: true,
+                filters: vec!["label=berth.group=g 1".into(), "ancestor=busybox".into()]
+            }),
+            "docker ps -a --filter 'label=berth.group=g 1' --filter ancestor=busybox"
+        );
+        assert_eq!(
+            line(DockerCommand::Logs {
+                container: "web-1".into(),
+                tail: Some(100),
+                timestamps: true,
+                follow: true
+            }),
+            "docker logs --tail 100 -t -f web-1"
+        );
+        assert_eq!(
+            line(DockerCommand::Logs {
+                container: "web-1".into(),
+                tail: None,
+                timestamps: false,
+                follow: false
+            }),
+            "docker logs web-1"
+        );
+        assert_eq!(
+            line(DockerCommand::Stats {
+                containers: vec!["a".into(), "b".into()],
+                no_stream: true
+            }),
+            "docker stats --no-stream a b"
+        );
+        assert_eq!(
+            line(DockerCommand::Stats {
+                containers: vec![],
+                no_stream: false
+            }),
+            "docker stats"
+        );
+    }
+
+    #[test]
+    fn renders_every_prune_with_and_without_a_label() {
+        let p = |what, label: Option<&str>| {
+            line(DockerCommand::Prune {
+                what,
+                label: label.map(String::from),
+            })
+        };
+        assert_eq!(p(PruneKind::Containers, None), "docker container prune -f");
+        assert_eq!(p(PruneKind::DanglingImages, None), "docker image prune -f");
+        assert_eq!(
+            p(PruneKind::UnusedImages, Some("berth.test=x y")),
+            "docker image prune -a -f --filter 'label=berth.test=x y'"
+        );
+    }
+
+    #[test]
+    fn quotes_what_a_shell_would_change() {
+        assert_eq!(
+            line(DockerCommand::Exec {
+                container: "it's".into(),
+                cmd: vec!["sh".into(), "-c".into(), "echo $HOME > /f; ls *".into()]
+            }),
+            r#"docker exec 'it'\''s' sh -c 'echo $HOME > /f; ls *'"#
+        );
+        assert_eq!(
+            line(DockerCommand::Inspect {
+                target: "".into(),
+                size: true
+            }),
+            "docker inspect --size ''"
+        );
+        assert_eq!(
+            line(DockerCommand::Build {
+                tag: "berth-demo/hello:latest".into(),
+                context: "./my demo".into()
+            }),
+            "docker build -t berth-demo/hello:latest './my demo'"
+        );
+        assert_eq!(
+            line(DockerCommand::Rename {
+                container: "a b".into(),
+                new_name: "c".into()
+            }),
+            "docker rename 'a b' c"
+        );
+    }
+
+    #[test]
+    fn a_launch_shows_the_launch_dialogs_docker_run() {
+        use crate::domain::launch::{build_plan, docker_run_line, validate, LaunchRequest};
+        let (n, spec) = validate(&LaunchRequest {
+            image: "busybox".into(),
+            replicas: "2".into(),
+            env: "A=two words".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let plan = build_plan(
+            &spec,
+            n,
+            "g1",
+            &std::collections::HashSet::new(),
+            0,
+            &mut |_, _, _| false,
+        )
+        .unwrap();
+        for r in &plan.replicas {
+            let c = run_command(r);
+            assert_eq!(c.line, docker_run_line(r));
+            assert_eq!(shell::split(&c.line).unwrap(), c.argv);
+            assert!(c.line.contains("--env 'A=two words'"), "{}", c.line);
+        }
+    }
+
+    #[test]
+    fn travels_as_tagged_json() {
+        let c: DockerCommand = serde_json::from_value(serde_json::json!(
+            {"kind": "prune", "what": "unused_images", "label": null}
+        ))
+        .unwrap();
+        assert_eq!(
+            c,
+            DockerCommand::Prune {
+                what: PruneKind::UnusedImages,
+                label: None
+            }
+        );
+        let c: DockerCommand = serde_json::from_value(serde_json::json!(
+            {"kind": "remove_image", "image": "a", "force": false}
+        ))
+        .unwrap();
+        assert_eq!(c.line(), "docker rmi a");
+    }
+}
