@@ -176,6 +176,15 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
         app.click("[data-testid=tab-containers]", SETTLE).await?;
         app.wait_for_css(&container_row(&name), Duration::from_secs(20))
             .await?;
+        // Each view's header names the engine it shows, too (issue #8).
+        let tag = app
+            .wait_for_css("[data-testid=view-engine][data-engine=podman]", SETTLE)
+            .await?;
+        assert!(text_of(&tag).await?.contains("Podman"));
+        app.click("[data-testid=tab-images]", SETTLE).await?;
+        app.wait_for_css("[data-testid=view-engine][data-engine=podman]", SETTLE)
+            .await?;
+        app.click("[data-testid=tab-containers]", SETTLE).await?;
         // The stats hub follows the switch: the list's memory column fills from Podman.
         let mem_css = format!("{} [data-testid=row-mem]", container_row(&name));
         let mem = app
@@ -221,6 +230,11 @@ async fn podman_beside_dockerd_then_switched_to_and_back() -> Result<(), AppErro
         app.click("[data-testid=tab-containers]", SETTLE).await?;
         app.wait_for_css("[data-testid=engine-insecure-warning]", SETTLE)
             .await?;
+        app.wait_for_css(
+            "[data-testid=view-engine][data-engine=exposed] [data-testid=view-engine-insecure]",
+            SETTLE,
+        )
+        .await?;
         app.screenshot("engines-plain-tcp-active").await?;
         Ok(())
     })

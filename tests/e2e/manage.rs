@@ -23,7 +23,20 @@ fn in_row(name: &str, testid: &str) -> String {
 async fn stop_start_and_remove_a_container() -> Result<(), AppError> {
     ensure_test_images()?;
     let run = TestRun::new("e2e-manage");
-    let web = run.run("web", &["--stop-timeout", "1"], APP_IMAGE, &[])?;
+    // With an anonymous volume: the remove below takes it along (`docker rm -v`, issue #7).
+    let web = run.run(
+        "web",
+        &["--stop-timeout", "1", "-v", "/data"],
+        APP_IMAGE,
+        &[],
+    )?;
+    let volume = docker([
+        "inspect",
+        "--format",
+        "{{range .Mounts}}{{.Name}}{{end}}",
+        &web.id,
+    ])?;
+    assert!(!volume.trim().is_empty(), "an anonymous volume: {volume:?}");
 
     let app = App::launch("stop_start_and_remove_a_container", &[]).await?;
     app.check(async {
@@ -68,6 +81,19 @@ async fn stop_start_and_remove_a_container() -> Result<(), AppError> {
         app.click(&in_row(&web.name, "row-remove"), SETTLE).await?;
         app.wait_for_css("[data-testid=remove-confirm]", SETTLE)
             .await?;
+        let command = app
+            .wait_for_css("[data-testid=remove-confirm-command]", SETTLE)
+            .await?;
+        assert_eq!(
+            text_of(&command).await?,
+            format!("docker rm -f {}", web.name)
+        );
+        app.click("[data-testid=remove-confirm-volumes]", SETTLE)
+            .await?;
+        assert_eq!(
+            text_of(&command).await?,
+            format!("docker rm -f -v {}", web.name)
+        );
         app.screenshot("manage-remove-confirm").await?;
         app.click("[data-testid=remove-confirm-force]", SETTLE)
             .await?;
@@ -80,6 +106,10 @@ async fn stop_start_and_remove_a_container() -> Result<(), AppError> {
             Some("0")
         );
         assert!(run.container_ids()?.is_empty(), "the container is gone");
+        assert!(
+            docker(["volume", "inspect", volume.trim()]).is_err(),
+            "its anonymous volume {volume} is gone too"
+        );
         Ok(())
     })
     .await?;

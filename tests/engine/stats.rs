@@ -110,8 +110,9 @@ async fn idle_now() -> f64 {
 async fn a_busy_loop_reads_one_core_like_docker_stats() -> TestResult {
     /// Before starting the loop: one core for it, a quarter core for everything else.
     const IDLE_BEFORE: f64 = 1.25;
-    /// During a window the loop holds one core; some idle left means it was not starved.
-    const IDLE_DURING: f64 = 0.2;
+    /// During a window the loop holds one core; half a core idle besides means it was not
+    /// starved (at 0.39 idle a window read 87 %: the loop had lost CPU to other work).
+    const IDLE_DURING: f64 = 0.5;
     const PATIENCE: Duration = Duration::from_secs(180);
     const WINDOWS: usize = 2;
 

@@ -181,7 +181,24 @@ async fn tray_launch_another_reuses_the_last_form_with_fresh_names_and_ports() -
     menu_ids(&menu.items, &mut ids);
     assert!(ids.contains(&scale), "{scale} not in {ids:?}");
     let outcome = tray_action(Ok(engine.clone()), &scale, &[]).await;
-    assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
+    // Issue #6: it comes back with the group's form, which the app records as a recent
+    // image like any other launch.
+    let TrayOutcome::Launched { request, .. } = &outcome else {
+        panic!("{outcome:?}");
+    };
+    assert_eq!(
+        **request,
+        LaunchRequest {
+            replicas: "1".into(),
+            ..form.clone()
+        }
+    );
+    let mut after = Settings::default();
+    assert!(after.remember_launch(request));
+    assert_eq!(
+        after.recent(APP_IMAGE).map(|r| &r.request),
+        Some(&**request)
+    );
     let f = format!("label=berth.group={group}");
     let members =
         blocking(move || docker(["ps", "--filter", &f, "--format", "{{.Names}}"])).await?;

@@ -10,6 +10,7 @@ use super::launcher::{self, LaunchOptions, NoProgress};
 use super::pull::PullSink;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
+use crate::domain::launch::plan::spec_from_labels;
 use crate::domain::launch::{LaunchRequest, LABEL_GROUP};
 use crate::domain::settings::RecentImage;
 use crate::engine::{Engine, EngineError};
@@ -23,8 +24,8 @@ pub enum TrayOutcome {
     Quit,
     /// The engine did it; a one-line summary for the log.
     Done(String),
-    /// A recent image was launched again with this form: the app moves it first in the
-    /// recent images.
+    /// A recent image or a launch group was launched again with this form: the app moves
+    /// the image first in the recent images.
     Launched {
         summary: String,
         request: Box<LaunchRequest>,
@@ -88,13 +89,18 @@ pub async fn tray_action(
         }
         TrayId::ScaleUp { group } => {
             let members = match launcher::group_members(&engine, &group).await {
-                Ok(m) => m.len() as u32,
+                Ok(m) => m,
                 Err(e) => return TrayOutcome::Failed(e.to_string()),
             };
+            // The group's form, so this launch counts as a recent image too (issue #6).
+            let form = members
+                .iter()
+                .find_map(|c| spec_from_labels(&c.labels))
+                .map(|spec| spec.to_request(1));
             let result = launcher::scale_group(
                 &engine,
                 &group,
-                members + 1,
+                members.len() as u32 + 1,
                 Arc::new(NoProgress),
                 CancellationToken::new(),
                 &LaunchOptions::default(),
@@ -103,7 +109,14 @@ pub async fn tray_action(
             return match result {
                 Ok(outcome) => match outcome.launch {
                     Some(launch) if launch.failed().next().is_none() => {
-                        TrayOutcome::Done(format!("launched one more replica of group {group}"))
+                        let summary = format!("launched one more replica of group {group}");
+                        match form {
+                            Some(request) => TrayOutcome::Launched {
+                                summary,
+                                request: Box::new(request),
+                            },
+                            None => TrayOutcome::Done(summary),
+                        }
                     }
                     Some(launch) => TrayOutcome::Failed(
                         launch

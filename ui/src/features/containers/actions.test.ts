@@ -14,6 +14,7 @@ describe("container actions", () => {
     expect(needsForce("running")).toBe(true);
     expect(needsForce("exited")).toBe(false);
     expect(toAction("remove", true)).toEqual({ kind: "remove", force: true, volumes: false });
+    expect(toAction("remove", true, true)).toEqual({ kind: "remove", force: true, volumes: true });
     expect(toAction("kill")).toEqual({ kind: "kill" });
   });
 

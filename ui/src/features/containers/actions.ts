@@ -36,8 +36,14 @@ export function needsForce(state: ContainerState): boolean {
   return state === "running" || state === "paused" || state === "restarting";
 }
 
-export function toAction(kind: ActionKind, force = false): ContainerAction {
-  return kind === "remove" ? { kind, force, volumes: false } : { kind };
+/** `volumes`: remove also deletes the container's anonymous volumes (`docker rm -v`). */
+export function toAction(kind: ActionKind, force = false, volumes = false): ContainerAction {
+  return kind === "remove" ? { kind, force, volumes } : { kind };
+}
+
+/** The command a forced remove runs, as the backend renders it (`docker rm -f -v web-1`). */
+export function forceRemoveLine(name: string, volumes: boolean): string {
+  return `docker rm -f${volumes ? " -v" : ""} ${name}`;
 }
 
 export interface ResultsSummary {

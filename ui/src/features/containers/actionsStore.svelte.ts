@@ -18,7 +18,7 @@ export class ContainerActions {
   /** Running containers the user asked to remove: waiting for "remove anyway". */
   confirm = $state.raw<ContainerSummary[] | null>(null);
 
-  async run(kind: ActionKind, targets: readonly ContainerSummary[], force = false): Promise<void> {
+  async run(kind: ActionKind, targets: readonly ContainerSummary[], force = false, volumes = false): Promise<void> {
     if (targets.length === 0) return;
     if (kind === "remove" && !force && targets.some((c) => needsForce(c.state))) {
       this.confirm = [...targets];
@@ -29,7 +29,7 @@ export class ContainerActions {
     try {
       const results = await containerAction(
         targets.map((c) => c.id),
-        toAction(kind, force),
+        toAction(kind, force, volumes),
       );
       this.last = { kind, results };
       commandLog.recordEach(

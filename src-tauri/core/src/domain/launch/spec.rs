@@ -428,6 +428,64 @@ pub fn format_cpus(nanos: u64) -> String {
     }
 }
 
+impl LaunchSpec {
+    /// The form that validates back to this spec, with `replicas` replicas. A launch group
+    /// stores only its spec (the `berth.launch` label), so this is how a launch made from a
+    /// group (the tray's "Launch another") gets a form for the recent images (issue #6).
+    pub fn to_request(&self, replicas: u32) -> LaunchRequest {
+        let ports: Vec<String> = self
+            .ports
+            .iter()
+            .map(|p| {
+                super::ports::PortBinding {
+                    host_ip: p.host_ip.clone(),
+                    host_port: p.host_port,
+                    container_port: p.container_port,
+                    protocol: p.protocol,
+                }
+                .to_cli()
+            })
+            .collect();
+        let volumes: Vec<String> = self
+            .volumes
+            .iter()
+            .map(|v| {
+                let source = match &v.source {
+                    VolumeSource::Bind(s)
+                    | VolumeSource::Shared(s)
+                    | VolumeSource::PerReplica(s) => s,
+                };
+                let mode = if v.read_only { ":ro" } else { "" };
+                format!("{source}:{}{mode}", v.target)
+            })
+            .collect();
+        let labels: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        LaunchRequest {
+            image: self.image.clone(),
+            replicas: replicas.to_string(),
+            name_pattern: self.name_pattern.clone(),
+            command: self.command.as_deref().map(shell::join).unwrap_or_default(),
+            env: self.env.join("\n"),
+            ports: ports.join("\n"),
+            volumes: volumes.join("\n"),
+            labels: labels.join("\n"),
+            // Empty for "no", as a fresh form has it.
+            restart: match self.restart {
+                RestartPolicy::No => String::new(),
+                r => r.to_cli(),
+            },
+            memory: self.memory.map(|b| b.to_string()).unwrap_or_default(),
+            cpus: self.nano_cpus.map(format_cpus).unwrap_or_default(),
+            network: self.network.clone().unwrap_or_default(),
+            auto_remove: self.auto_remove,
+        }
+    }
+}
+
 fn is_volume_name(s: &str) -> bool {
     super::names::is_valid_name(s) || (s.len() == 1 && s.chars().all(|c| c.is_ascii_alphanumeric()))
 }
@@ -501,6 +559,40 @@ mod tests {
             replicas: "3".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_spec_turns_back_into_a_form_that_validates_to_it() {
+        let form = LaunchRequest {
+            image: "berth-test/app:latest".into(),
+            replicas: "3".into(),
+            name_pattern: "web-{n}".into(),
+            command: "sh -c 'echo hi; sleep 1d'".into(),
+            env: "A=1\nB=two words".into(),
+            ports: "8080:80\n127.0.0.1::53/udp\n[::1]:9000:90\n7000".into(),
+            volumes: "{n}-data:/data\nshared:/shared:ro\n/tmp:/host".into(),
+            labels: "team=web\ntier=front".into(),
+            restart: "on-failure:3".into(),
+            memory: "512m".into(),
+            cpus: "1.25".into(),
+            network: "bridge".into(),
+            auto_remove: false,
+        };
+        let (_, spec) = validate(&form).unwrap();
+        let back = spec.to_request(1);
+        assert_eq!(back.replicas, "1");
+        assert_eq!(back.cpus, "1.25");
+        let (n, again) = validate(&back).unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(again, spec);
+
+        // The defaults come back as a fresh form has them: empty fields.
+        let (_, minimal) = validate(&request()).unwrap();
+        let back = minimal.to_request(2);
+        assert_eq!(back.restart, "");
+        assert_eq!(back.command, "");
+        assert_eq!(back.memory, "");
+        assert_eq!(validate(&back).unwrap(), (2, minimal));
     }
 
     #[test]

@@ -1,0 +1,69 @@
+import { fireEvent, render } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import * as ipc from "../../ipc";
+import { makeInventory } from "../../dev/fixtures";
+import { forceRemoveLine } from "./actions";
+import { ContainerActions } from "./actionsStore.svelte";
+import RemoveConfirm from "./RemoveConfirm.svelte";
+
+vi.mock("../../ipc", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../ipc")>();
+  return { ...actual, containerAction: vi.fn() };
+});
+const mocked = vi.mocked(ipc);
+
+function runningPair() {
+  const [a, b] = makeInventory(4).containers;
+  if (!a || !b) throw new Error("fixture has containers");
+  return [
+    { ...a, name: "web-1", state: "running" as const },
+    { ...b, name: "web-2", state: "running" as const },
+  ];
+}
+
+describe("RemoveConfirm (issue #7: docker rm -v)", () => {
+  beforeEach(() => {
+    mocked.containerAction.mockReset();
+    mocked.containerAction.mockResolvedValue([]);
+  });
+
+  it("renders the forced remove line with -v only when asked", () => {
+    expect(forceRemoveLine("web-1", false)).toBe("docker rm -f web-1");
+    expect(forceRemoveLine("web-1", true)).toBe("docker rm -f -v web-1");
+  });
+
+  it("the checkbox adds -v to the shown commands and to the action sent", async () => {
+    const targets = runningPair();
+    const actions = new ContainerActions();
+    await actions.run("remove", targets);
+    expect(actions.confirm).toHaveLength(2);
+    expect(mocked.containerAction).not.toHaveBeenCalled();
+
+    const { getByTestId } = render(RemoveConfirm, { actions });
+    const box = getByTestId("remove-confirm-volumes") as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    expect(getByTestId("remove-confirm-command").textContent).toBe("docker rm -f web-1\ndocker rm -f web-2");
+
+    await fireEvent.click(box);
+    expect(getByTestId("remove-confirm-command").textContent).toBe("docker rm -f -v web-1\ndocker rm -f -v web-2");
+
+    await fireEvent.click(getByTestId("remove-confirm-force"));
+    expect(mocked.containerAction).toHaveBeenCalledWith(
+      targets.map((c) => c.id),
+      { kind: "remove", force: true, volumes: true },
+    );
+  });
+
+  it("without the checkbox, anonymous volumes are kept", async () => {
+    const targets = runningPair();
+    const actions = new ContainerActions();
+    await actions.run("remove", targets);
+    const { getByTestId } = render(RemoveConfirm, { actions });
+    await fireEvent.click(getByTestId("remove-confirm-force"));
+    expect(mocked.containerAction).toHaveBeenCalledWith(
+      targets.map((c) => c.id),
+      { kind: "remove", force: true, volumes: false },
+    );
+  });
+});
