@@ -52,8 +52,9 @@ pub fn in_use_message(image: &str, users: &[ImageUser]) -> String {
         })
         .collect();
     format!(
-        "the image {image} is used by {} container{}: {}. Remove {} first, or force the removal \
-         (which only untags it while a container uses it)",
+        "the image {image} is used by {} container{}: {}. Remove {} first, or force the removal: \
+         the engine then deletes it from under stopped containers (they keep only its ID), and \
+         only untags it while a container runs from it",
         users.len(),
         if users.len() == 1 { "" } else { "s" },
         names.join(", "),

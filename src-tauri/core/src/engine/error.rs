@@ -104,8 +104,9 @@ impl EngineError {
             Self::Unreachable { endpoint, .. } => (
                 EngineProblemKind::Unreachable,
                 endpoint,
-                "Start the Docker daemon (for example `sudo systemctl start docker`), or point \
-                 DOCKER_HOST at a running engine. Berth reconnects by itself as soon as it answers.",
+                "Start the Docker daemon (for example `sudo systemctl start docker`), or choose a \
+                 running engine: the endpoint in Settings, another one in Engines, or DOCKER_HOST. \
+                 Berth reconnects by itself as soon as it answers.",
             ),
             Self::PermissionDenied { endpoint } => (
                 EngineProblemKind::PermissionDenied,
