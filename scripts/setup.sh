@@ -29,6 +29,8 @@ BERTH_PACKAGES=(
   # remote engines (issue #8): a loopback sshd for SSH engine tests (run by the tests on their
   # own port and config; the system service is not configured), and Podman as a second engine
   openssh-server podman
+  # TLS engine tests make their CA and certificates with the openssl CLI
+  openssl
   # a second, empty dockerd for the first-run tests gets a bridge of its own (`ip link`)
   iproute2
 )
