@@ -76,13 +76,9 @@ pub fn build_plan(
             let binds = spec
                 .volumes
                 .iter()
-                .map(|v| {
-                    let source = match &v.source {
-                        VolumeSource::Bind(s) | VolumeSource::Shared(s) => s.clone(),
-                        VolumeSource::PerReplica(p) => render(p, n),
-                    };
-                    let mode = if v.read_only { ":ro" } else { "" };
-                    format!("{source}:{}{mode}", v.target)
+                .map(|v| match &v.source {
+                    VolumeSource::PerReplica(p) => v.to_cli_from(&render(p, n)),
+                    other => v.to_cli_from(other.as_str()),
                 })
                 .collect();
             ReplicaConfig {

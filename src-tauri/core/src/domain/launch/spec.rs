@@ -131,6 +131,24 @@ pub struct VolumeSpec {
     pub read_only: bool,
 }
 
+impl VolumeSource {
+    /// The source as typed (a per-replica name still has its `{n}`).
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Bind(s) | Self::Shared(s) | Self::PerReplica(s) => s,
+        }
+    }
+}
+
+impl VolumeSpec {
+    /// `SOURCE:TARGET[:ro]`, as `docker run -v` and the engine's `Binds` take it, with
+    /// `source` standing for this mount's own (a replica's rendered name, or as typed).
+    pub fn to_cli_from(&self, source: &str) -> String {
+        let mode = if self.read_only { ":ro" } else { "" };
+        format!("{source}:{}{mode}", self.target)
+    }
+}
+
 /// What every replica of a launch is made of; stored as JSON in each replica's
 /// `berth.launch` label, so a group can be scaled after an app restart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -449,15 +467,7 @@ impl LaunchSpec {
         let volumes: Vec<String> = self
             .volumes
             .iter()
-            .map(|v| {
-                let source = match &v.source {
-                    VolumeSource::Bind(s)
-                    | VolumeSource::Shared(s)
-                    | VolumeSource::PerReplica(s) => s,
-                };
-                let mode = if v.read_only { ":ro" } else { "" };
-                format!("{source}:{}{mode}", v.target)
-            })
+            .map(|v| v.to_cli_from(v.source.as_str()))
             .collect();
         let labels: Vec<String> = self
             .labels
