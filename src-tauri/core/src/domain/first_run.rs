@@ -98,6 +98,22 @@ pub fn elf_is_static(bytes: &[u8]) -> Result<bool, String> {
     Ok(true)
 }
 
+/// The demo image's build context: the bundled Dockerfile beside `busybox`, executable.
+pub fn demo_context(busybox: &[u8]) -> Result<Vec<u8>, String> {
+    tar_archive(&[
+        TarFile {
+            name: "Dockerfile",
+            mode: 0o644,
+            data: DEMO_DOCKERFILE.as_bytes(),
+        },
+        TarFile {
+            name: "busybox",
+            mode: 0o755,
+            data: busybox,
+        },
+    ])
+}
+
 /// One file of a build context.
 pub struct TarFile<'a> {
     pub name: &'a str,
@@ -214,19 +230,7 @@ mod tests {
 
     #[test]
     fn writes_a_tar_that_tar_reads() {
-        let tar = tar_archive(&[
-            TarFile {
-                name: "Dockerfile",
-                mode: 0o644,
-                data: DEMO_DOCKERFILE.as_bytes(),
-            },
-            TarFile {
-                name: "busybox",
-                mode: 0o755,
-                data: &[1, 2, 3],
-            },
-        ])
-        .unwrap();
+        let tar = demo_context(&[1, 2, 3]).unwrap();
         assert_eq!(tar.len() % 512, 0);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ctx.tar");

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::domain::cli_equiv::DockerCommand;
 use crate::domain::first_run::{
-    check_busybox, tar_archive, DemoImage, TarFile, DEMO_DOCKERFILE, DEMO_LABEL, DEMO_TAG,
+    check_busybox, demo_context, DemoImage, DEMO_DOCKERFILE, DEMO_LABEL, DEMO_TAG,
 };
 use crate::engine::{Engine, EngineError};
 
@@ -19,19 +19,7 @@ pub async fn build_demo_image(
     check_busybox(busybox_path, bytes.as_deref())
         .map_err(|message| EngineError::BadRequest { message })?;
     let busybox = bytes.unwrap_or_default();
-    let tar = tar_archive(&[
-        TarFile {
-            name: "Dockerfile",
-            mode: 0o644,
-            data: DEMO_DOCKERFILE.as_bytes(),
-        },
-        TarFile {
-            name: "busybox",
-            mode: 0o755,
-            data: &busybox,
-        },
-    ])
-    .map_err(|message| EngineError::BadRequest { message })?;
+    let tar = demo_context(&busybox).map_err(|message| EngineError::BadRequest { message })?;
     let labels = HashMap::from([(DEMO_LABEL.to_string(), "1".to_string())]);
     let built = engine.build_image(tar, DEMO_TAG, labels).await?;
     let keep = built.log.len().saturating_sub(12);
