@@ -11,6 +11,7 @@ pub mod launcher;
 pub mod learn;
 pub mod logs;
 pub mod pull;
+pub mod sink;
 pub mod stats;
 pub mod swarm;
 pub mod tray_actions;
