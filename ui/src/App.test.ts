@@ -1,31 +1,39 @@
 /**
- * The app against a mocked `src/ipc` (never Tauri itself): startup, `ui_ready`, events, views.
+ * The app against mocked `src/ipc` modules (never Tauri itself): startup, `ui_ready`, events, views.
  */
 import { fireEvent, render, waitFor, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import App from "./App.svelte";
 import { engineInfo, makeInventory, problem } from "./dev/fixtures";
-import * as ipc from "./ipc";
-import type { EngineStatus, Inventory, IpcError } from "./ipc";
+import * as commands from "./ipc/commands";
+import type { EngineStatus, Inventory } from "./ipc/commands";
+import * as containers from "./ipc/containers";
+import type { IpcError } from "./ipc/core";
+import * as stats from "./ipc/stats";
+import type { Stream } from "./ipc/stream";
 
-vi.mock("./ipc", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("./ipc")>();
-  return {
-    ...actual,
-    engineStatus: vi.fn(),
-    inventory: vi.fn(),
-    uiReady: vi.fn(),
-    onEngineStatus: vi.fn(),
-    onInventoryChanged: vi.fn(),
-    onTrayOpenLogs: vi.fn(),
-    containerLogs: vi.fn(),
-    stopStream: vi.fn(),
-    watchStats: vi.fn(),
-  };
-});
+vi.mock("./ipc/commands", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./ipc/commands")>()),
+  engineStatus: vi.fn(),
+  inventory: vi.fn(),
+  uiReady: vi.fn(),
+  onEngineStatus: vi.fn(),
+  onInventoryChanged: vi.fn(),
+  onTrayOpenLogs: vi.fn(),
+}));
+vi.mock("./ipc/containers", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./ipc/containers")>()),
+  containerLogs: vi.fn(),
+}));
+vi.mock("./ipc/stats", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./ipc/stats")>()),
+  watchStats: vi.fn(),
+}));
 
-const mocked = vi.mocked(ipc);
+const mocked = { ...vi.mocked(commands), ...vi.mocked(containers), ...vi.mocked(stats) };
+/** A stream that has nothing to say and ends when stopped. */
+const quiet = (): Stream<void> => ({ done: Promise.resolve(), stop: vi.fn(async () => true) });
 const connected: EngineStatus = { state: "connected", info: engineInfo };
 const unavailable = (kind: Parameters<typeof problem>[0] = "unreachable"): EngineStatus => ({
   state: "unavailable",
@@ -57,9 +65,8 @@ beforeEach(() => {
     emitInventoryChanged = h;
     return () => {};
   });
-  mocked.containerLogs.mockResolvedValue(undefined);
-  mocked.stopStream.mockResolvedValue(true);
-  mocked.watchStats.mockResolvedValue(undefined);
+  mocked.containerLogs.mockImplementation(quiet);
+  mocked.watchStats.mockImplementation(quiet);
   mocked.onTrayOpenLogs.mockImplementation(async (h) => {
     emitTrayOpenLogs = h;
     return () => {};

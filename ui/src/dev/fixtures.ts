@@ -1,16 +1,9 @@
 /**
  * Deterministic fake inventories for the dev mock and the unit tests. Not imported by the app.
  */
-import type {
-  ContainerState,
-  ContainerSummary,
-  EngineInfo,
-  EngineProblem,
-  EngineProblemKind,
-  ImageSummary,
-  Inventory,
-  PortMapping,
-} from "../ipc";
+import type { EngineInfo, EngineProblem, EngineProblemKind, Inventory } from "../ipc/commands";
+import type { ContainerState, ContainerSummary, PortMapping } from "../ipc/containers";
+import type { ImageSummary } from "../ipc/images";
 import { isUp } from "../lib/format";
 
 export const engineInfo: EngineInfo = {

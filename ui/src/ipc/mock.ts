@@ -11,7 +11,7 @@ import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 
 import { engineInfo, makeInventory, problem } from "../dev/fixtures";
-import type { EngineProblemKind, EngineStatus, Inventory } from "./index";
+import type { EngineProblemKind, EngineStatus, Inventory } from "./commands";
 
 const PROBLEM_KINDS: readonly string[] = ["unreachable", "permission_denied", "bad_endpoint", "protocol"];
 

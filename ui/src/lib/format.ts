@@ -2,7 +2,7 @@
  * Formatters that read like the docker CLI, so what Berth shows matches what users see in a
  * terminal: `3 minutes ago`, `72.8MB`, `0.0.0.0:8080->80/tcp`.
  */
-import type { ContainerState, PortMapping } from "../ipc";
+import type { ContainerState, PortMapping } from "../ipc/containers";
 
 /** Docker's `units.HumanDuration`: "Less than a second", "About a minute", "3 hours", "2 weeks". */
 export function humanDuration(ms: number): string {

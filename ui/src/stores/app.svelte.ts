@@ -12,15 +12,13 @@ import {
   inventory as fetchInventory,
   onEngineStatus,
   onInventoryChanged,
-  toIpcError,
   uiReady,
   type EngineProblem,
   type EngineStatus,
   type Inventory,
-  type IpcError,
   type UiPainted,
-  type Unsubscribe,
-} from "../ipc";
+} from "../ipc/commands";
+import { toIpcError, type IpcError, type Unsubscribe } from "../ipc/core";
 import { afterPaint } from "../lib/afterPaint";
 import { coalesce, type Coalescer } from "../lib/coalesce";
 import { isUp } from "../lib/format";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { PrunePreview, PruneReport } from "../../ipc";
+import type { PrunePreview, PruneReport } from "../../ipc/images";
 import { formatBytes } from "../../lib/format";
 import { isEmptyRequest, previewMismatch, previewSummary, reportSummary } from "./model";
 

@@ -1,5 +1,5 @@
 /** The cleanup view's wording: what a preview or a report amounts to. */
-import type { PrunePreview, PruneReport, PruneRequest } from "../../ipc";
+import type { PrunePreview, PruneReport, PruneRequest } from "../../ipc/images";
 import { formatBytes } from "../../lib/format";
 
 export function plural(n: number, one: string, many = `${one}s`): string {

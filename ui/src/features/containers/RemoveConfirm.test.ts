@@ -1,14 +1,14 @@
 import { fireEvent, render } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import * as ipc from "../../ipc";
+import * as ipc from "../../ipc/containers";
 import { makeInventory } from "../../dev/fixtures";
 import { forceRemoveLine } from "./actions";
 import { ContainerActions } from "./actionsStore.svelte";
 import RemoveConfirm from "./RemoveConfirm.svelte";
 
-vi.mock("../../ipc", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../ipc")>();
+vi.mock("../../ipc/containers", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../ipc/containers")>();
   return { ...actual, containerAction: vi.fn() };
 });
 const mocked = vi.mocked(ipc);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { ActionResult } from "../../ipc";
+import type { ActionResult } from "../../ipc/containers";
 import { actionApplies, needsForce, summarise, toAction } from "./actions";
 
 describe("container actions", () => {

@@ -1,5 +1,5 @@
 /** Which container actions make sense in which state, and how results read. */
-import type { ActionResult, ContainerAction, ContainerState } from "../../ipc";
+import type { ActionResult, ContainerAction, ContainerState } from "../../ipc/containers";
 
 export type ActionKind = ContainerAction["kind"];
 

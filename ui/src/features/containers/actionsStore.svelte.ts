@@ -3,7 +3,8 @@
  * multi-select bar, the detail pane): one place holds the last results and the pending
  * "remove running containers?" confirmation.
  */
-import { containerAction, toIpcError, type ActionResult, type ContainerSummary } from "../../ipc";
+import { containerAction, type ActionResult, type ContainerSummary } from "../../ipc/containers";
+import { toIpcError } from "../../ipc/core";
 import { commandLog } from "../learn/commandLog.svelte";
 import { ACTION_LABELS, needsForce, toAction, type ActionKind } from "./actions";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { makeInventory } from "../../dev/fixtures";
-import type { ContainerSummary } from "../../ipc";
+import type { ContainerSummary } from "../../ipc/containers";
 import { containerRows, filterContainers } from "./filter";
 
 const { containers } = makeInventory(1000, 1_700_000_000);

@@ -1,5 +1,5 @@
 /** Pure derivations behind the containers view: filtering, counting, grouping by image. */
-import type { ContainerState, ContainerSummary } from "../../ipc";
+import type { ContainerState, ContainerSummary } from "../../ipc/containers";
 import { isUp } from "../../lib/format";
 
 export type StateFilter = ContainerState | "all";

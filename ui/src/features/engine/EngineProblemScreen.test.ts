@@ -2,7 +2,7 @@ import { render } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 
 import { problem } from "../../dev/fixtures";
-import type { EngineProblemKind } from "../../ipc";
+import type { EngineProblemKind } from "../../ipc/commands";
 import EngineProblemScreen from "./EngineProblemScreen.svelte";
 import { PROBLEM_TITLES } from "./problemCopy";
 

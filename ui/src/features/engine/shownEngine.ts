@@ -5,7 +5,7 @@
  */
 import { getContext, setContext } from "svelte";
 
-import type { EngineInfo } from "../../ipc";
+import type { EngineInfo } from "../../ipc/commands";
 
 const KEY = Symbol("shown-engine");
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { engineInfo } from "../../dev/fixtures";
-import type { EngineOverview } from "../../ipc";
+import type { EngineOverview } from "../../ipc/engines";
 import { countsLabel, isInsecure, statusLabel, transportLabel } from "./model";
 
 const row = (over: Partial<EngineOverview>): EngineOverview => ({

@@ -1,4 +1,4 @@
-import type { EngineFlavor, EngineOverview, EngineTransport } from "../../ipc";
+import type { EngineFlavor, EngineOverview, EngineTransport } from "../../ipc/engines";
 
 const TRANSPORT: Record<EngineTransport, string> = {
   unix: "local socket",

@@ -1,5 +1,5 @@
 /** The pull dialog's view of the engine's per-layer progress. */
-import type { LayerPhase, LayerProgress, PullProgress } from "../../ipc";
+import type { LayerPhase, LayerProgress, PullProgress } from "../../ipc/images";
 import { formatBytes } from "../../lib/format";
 
 export interface LayerView {

@@ -1,18 +1,19 @@
 /**
- * The launch dialog's preset bar against a mocked `src/ipc`: it lists the stored presets,
+ * The launch dialog's preset bar against a mocked `src/ipc/settings`: it lists the stored presets,
  * applies one (keeping the dialog's image), saves the form under a name, and shows the
  * backend's refusal instead of pretending it saved.
  */
 import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-import * as ipc from "../../ipc";
-import type { LaunchRequest, Settings } from "../../ipc";
+import * as ipc from "../../ipc/settings";
+import type { LaunchRequest } from "../../ipc/launch";
+import type { Settings } from "../../ipc/settings";
 import { emptyRequest } from "./model";
 import PresetBar from "./PresetBar.svelte";
 
-vi.mock("../../ipc", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../../ipc")>();
+vi.mock("../../ipc/settings", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../ipc/settings")>();
   return { ...actual, getSettings: vi.fn(), saveLaunchPreset: vi.fn(), deleteLaunchPreset: vi.fn() };
 });
 const mocked = vi.mocked(ipc);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { ContainerSummary, ReplicaProgress } from "../../ipc";
+import type { ContainerSummary } from "../../ipc/containers";
+import type { ReplicaProgress } from "../../ipc/launch";
 import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, memberPorts, pullNote, scaleError } from "./model";
 
 function container(name: string, labels: Record<string, string>, state: ContainerSummary["state"] = "running"): ContainerSummary {

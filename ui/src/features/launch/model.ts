@@ -1,16 +1,6 @@
 /** The launch dialog's and the groups view's logic, free of components so it is unit-tested. */
-import type {
-  ContainerState,
-  ContainerSummary,
-  FieldError,
-  LaunchField,
-  LaunchRequest,
-  LaunchSpec,
-  PlannedPull,
-  PortMapping,
-  ReplicaPhase,
-  ReplicaProgress,
-} from "../../ipc";
+import type { ContainerState, ContainerSummary, PortMapping } from "../../ipc/containers";
+import type { FieldError, LaunchField, LaunchRequest, LaunchSpec, PlannedPull, ReplicaPhase, ReplicaProgress } from "../../ipc/launch";
 
 export const GROUP_LABEL = "berth.group";
 export const REPLICA_LABEL = "berth.replica";
@@ -139,11 +129,6 @@ export function scaleError(text: string): string | null {
   const n = Number(t);
   if (n > 500) return "at most 500";
   return null;
-}
-
-/** A unique-enough ticket for one launch. */
-export function newTicket(): string {
-  return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
 /** A member's published ports, short: `8080→80`. The engine lists a port published on all

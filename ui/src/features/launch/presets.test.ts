@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { LaunchRequest } from "../../ipc";
+import type { LaunchRequest } from "../../ipc/launch";
 import { emptyRequest } from "./model";
 import { applyPreset, suggestName } from "./presets";
 

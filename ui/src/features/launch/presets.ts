@@ -1,4 +1,5 @@
-import type { LaunchPreset, LaunchRequest } from "../../ipc";
+import type { LaunchRequest } from "../../ipc/launch";
+import type { LaunchPreset } from "../../ipc/settings";
 
 /** The form with a preset's settings applied. The dialog launches the image it was opened
  *  for, so the preset's own image is not taken over (it is shown beside its name). */

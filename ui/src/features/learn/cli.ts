@@ -1,5 +1,5 @@
 /** The docker command line of an action, rendered once by the backend and cached. */
-import { dockerCommands, type DockerCommand } from "../../ipc";
+import { dockerCommands, type DockerCommand } from "../../ipc/learn";
 
 const cache = new Map<string, Promise<string>>();
 /** Enough for every button on screen; a long session does not grow it without bound. */

@@ -1,5 +1,5 @@
 /** Which docker command each control of a container's detail pane is equivalent to. */
-import type { DockerCommand } from "../../ipc";
+import type { DockerCommand } from "../../ipc/learn";
 import type { ActionKind } from "../containers/actions";
 
 export type DetailTab = "logs" | "stats" | "inspect" | "layers";

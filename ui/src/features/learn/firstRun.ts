@@ -1,5 +1,6 @@
 /** The first-run walkthrough's pure parts: when to offer it, and what each step changed. */
-import type { LaunchRequest, Settings } from "../../ipc";
+import type { LaunchRequest } from "../../ipc/launch";
+import type { Settings } from "../../ipc/settings";
 import { emptyRequest } from "../launch/model";
 
 /** Offered on an engine with no images, until finished or skipped once. */

@@ -1,5 +1,5 @@
 /** Whether the first-run walkthrough is on screen, and remembering (in settings) that it was done. */
-import { getSettings, updateSettings, type Settings } from "../../ipc";
+import { getSettings, updateSettings, type Settings } from "../../ipc/settings";
 import { shouldOfferFirstRun } from "./firstRun";
 
 class FirstRunState {

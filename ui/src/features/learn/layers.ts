@@ -1,5 +1,6 @@
 /** Pure helpers of the read-only vs read+write view. */
-import type { ChangeKind, ContainerSummary, WritableLayer } from "../../ipc";
+import type { ContainerSummary } from "../../ipc/containers";
+import type { ChangeKind, WritableLayer } from "../../ipc/learn";
 
 /** The letter `docker diff` prints for a change. */
 export function changeLetter(kind: ChangeKind): string {

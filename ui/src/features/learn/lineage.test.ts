@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { ContainerState, ContainerSummary, ImageSummary } from "../../ipc";
+import type { ContainerState, ContainerSummary } from "../../ipc/containers";
+import type { ImageSummary } from "../../ipc/images";
 import { buildLineage, COLLAPSED_HOUSES, pickExamples, visibleHouses } from "./lineage";
 
 function image(id: string, tags: string[]): ImageSummary {

@@ -1,5 +1,6 @@
 /** Images as blueprints with their containers as houses: pure grouping for the lineage view. */
-import type { ContainerSummary, ImageSummary } from "../../ipc";
+import type { ContainerSummary } from "../../ipc/containers";
+import type { ImageSummary } from "../../ipc/images";
 import { isUp } from "../../lib/format";
 
 export interface Blueprint {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { LogLine } from "../../ipc";
+import type { LogLine } from "../../ipc/containers";
 import { filterLines, LogRing } from "./ring";
 
 const line = (text: string, stream: "stdout" | "stderr" = "stdout"): LogLine => ({ stream, text, timestamp: null });

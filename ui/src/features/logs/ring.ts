@@ -3,7 +3,7 @@
  * writes without end never grows the window's memory. Lines get a running sequence number
  * (stable keys for the virtual list) and the ring counts what it dropped.
  */
-import type { LogLine, LogStream } from "../../ipc";
+import type { LogLine, LogStream } from "../../ipc/containers";
 
 export interface KeptLine extends LogLine {
   seq: number;

@@ -1,4 +1,4 @@
-import type { Theme } from "../../ipc";
+import type { Theme } from "../../ipc/settings";
 
 /** Applies the theme: `system` leaves it to prefers-color-scheme. */
 export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {

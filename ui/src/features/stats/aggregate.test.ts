@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { StatsPoint } from "../../ipc";
+import type { StatsPoint } from "../../ipc/stats";
 import { GroupHistory, aggregate, inferStep, replicaValue } from "./aggregate";
 
 function pt(t: number, cpu: number, mem = 1000, extra: Partial<StatsPoint> = {}): StatsPoint {

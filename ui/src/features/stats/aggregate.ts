@@ -11,7 +11,7 @@
  * that left (stopped, removed) is dropped with `keep`, and one that joined starts where its
  * first point is.
  */
-import type { StatsPoint, StatsUpdate } from "../../ipc";
+import type { StatsPoint, StatsUpdate } from "../../ipc/stats";
 import { StatsHistory, type ChartKind, type RangeMinutes } from "./model";
 
 /** How many buckets a replica's last value may stand in for a missing one after its newest point. */

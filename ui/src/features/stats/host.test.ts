@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { HostPoint } from "../../ipc";
+import type { HostPoint } from "../../ipc/stats";
 import { cpuShare, hostLines, memShare } from "./host";
 
 const host: HostPoint = {

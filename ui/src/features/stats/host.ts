@@ -3,7 +3,7 @@
  * use. A container's CPU % is of one core (as `docker stats`); the host's is of the whole
  * machine, so a share needs the number of cores.
  */
-import type { HostPoint } from "../../ipc";
+import type { HostPoint } from "../../ipc/stats";
 import { formatMemory, formatPercent } from "./model";
 
 /** Percent of the whole machine that `cpuPercent` (of one core) is. */

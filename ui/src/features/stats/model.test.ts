@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { StatsPoint } from "../../ipc";
+import type { StatsPoint } from "../../ipc/stats";
 import {
   CHARTS,
   StatsHistory,

@@ -3,7 +3,7 @@
  * container (15 minutes at most), the window of a time range, uPlot's columnar data per chart,
  * and the units shown on axes, legends and readouts.
  */
-import type { StatsPoint } from "../../ipc";
+import type { StatsPoint } from "../../ipc/stats";
 import { formatBytes } from "../../lib/format";
 
 export type RangeMinutes = 1 | 5 | 15;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { StatsPoint } from "../../ipc";
+import type { StatsPoint } from "../../ipc/stats";
 import { SPARK_POINTS, addBatch, keepOnly, sparkPath } from "./sparkline";
 
 function point(t: number, cpu: number, mem = 10): StatsPoint {

@@ -2,7 +2,7 @@
  * The container list's CPU and memory sparklines: a short history per running container (fed
  * by one `watch_stats(all)` subscription) and the SVG path of a tiny line chart.
  */
-import type { StatsUpdate } from "../../ipc";
+import type { StatsUpdate } from "../../ipc/stats";
 
 /** How many points a sparkline keeps (at the list's 5 s tick: about 3 minutes). */
 export const SPARK_POINTS = 36;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { NodeTasks, ServiceSummary, SwarmInfo, TaskSummary } from "../../ipc";
+import type { NodeTasks, ServiceSummary, SwarmInfo, TaskSummary } from "../../ipc/swarm";
 import { canLaunchServices, inSwarm, notesByField, portLabel, replicasText, scaleCommand, taskCounts, taskErrors } from "./model";
 
 const info = (over: Partial<SwarmInfo>): SwarmInfo => ({

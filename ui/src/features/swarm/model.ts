@@ -1,5 +1,6 @@
 /** Pure helpers for Swarm services in the UI: service-mode notes, task counts, scale input. */
-import type { FieldNote, LaunchField, NodeTasks, PublishedPort, ServiceSummary, SwarmInfo } from "../../ipc";
+import type { LaunchField } from "../../ipc/launch";
+import type { FieldNote, NodeTasks, PublishedPort, ServiceSummary, SwarmInfo } from "../../ipc/swarm";
 
 /** How the launch dialog creates its replicas. */
 export type LaunchTarget = "containers" | "service";

@@ -4,7 +4,8 @@
  * init` / `leave` emit no event Berth follows, and a periodic `docker info` would cost the
  * engine for a rarely changing fact.
  */
-import { swarmInfo, type EngineStatus, type SwarmInfo } from "../../ipc";
+import type { EngineStatus } from "../../ipc/commands";
+import { swarmInfo, type SwarmInfo } from "../../ipc/swarm";
 
 export class SwarmWatch {
   info = $state.raw<SwarmInfo | null>(null);
