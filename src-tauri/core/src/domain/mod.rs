@@ -20,6 +20,7 @@ pub mod reference;
 pub mod settings;
 pub mod stats;
 pub mod swarm;
+pub mod volume;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};
 pub use engine_info::{EngineInfo, EngineProblem, EngineProblemKind, EngineStatus};

@@ -86,7 +86,7 @@ pub(super) fn container_from_api(c: ApiContainer) -> Option<ContainerSummary> {
     })
 }
 
-fn state_from_api(state: Option<ApiState>) -> ContainerState {
+pub(super) fn state_from_api(state: Option<ApiState>) -> ContainerState {
     match state {
         Some(ApiState::RUNNING) => ContainerState::Running,
         // A stopping container is still up until its process exits.

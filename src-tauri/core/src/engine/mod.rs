@@ -19,6 +19,7 @@ mod pull;
 mod remote;
 mod stats;
 mod swarm;
+mod volumes;
 
 pub use client::Engine;
 pub use contexts::{docker_contexts, SkippedContext};
