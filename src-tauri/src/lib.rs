@@ -56,18 +56,27 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
     let hub = Arc::new(EngineHub::new(&initial));
     let cancel = CancellationToken::new();
     let stats = Arc::new(StatsHub::new(StatsConfig::default()));
+    let streams = ipc::streams::Streams::new(&cancel);
+    let reloaded = streams.clone();
     builder
         .manage(stats.clone())
         .manage(hub.clone())
         .manage(cancel.clone())
         .manage(clock)
-        .manage(ipc::launch::Launches::default())
-        .manage(ipc::streams::Streams::default())
+        .manage(ipc::streams::Launches::new(&cancel))
+        .manage(streams)
         .manage(ipc::images::PruneScope::from_env())
         .manage(tray::TrayRefresh::default())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
         .on_window_event(window_event)
+        // A (re)loading page has no listener for the streams the old page started: end them
+        // (a launch goes on: it has its own registry).
+        .on_page_load(move |_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                reloaded.0.stop_all();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             ipc::commands::engine_status,
             ipc::commands::inventory,

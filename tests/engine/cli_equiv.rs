@@ -20,7 +20,8 @@ use berth_core::domain::reference::parse_tag_target;
 use berth_core::domain::short_id;
 use berth_core::services::actions::run_action;
 use berth_core::services::logs::read_logs;
-use berth_core::services::pull::{run_pull, PullSink};
+use berth_core::services::pull::run_pull;
+use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::{docker, image_id};
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use berth_tests::registry::LocalRegistry;
@@ -278,8 +279,8 @@ async fn image_id_of(reference: &str) -> TestResult<Option<String>> {
 /// Progress is not compared here (the pull tests do); only the outcome.
 struct Quiet;
 
-impl PullSink for Quiet {
-    fn progress(&self, _: &PullProgress) -> bool {
+impl Sink<PullProgress> for Quiet {
+    fn send(&self, _: PullProgress) -> bool {
         true
     }
 }

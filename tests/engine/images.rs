@@ -11,7 +11,8 @@ use std::time::Duration;
 use berth_core::domain::pull::{LayerPhase, PullOutcome, PullProgress};
 use berth_core::domain::reference::parse_tag_target;
 use berth_core::engine::EngineError;
-use berth_core::services::pull::{run_pull, PullSink, PULL_TICK};
+use berth_core::services::pull::{run_pull, PULL_TICK};
+use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::image_id;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use berth_tests::registry::{free_port, LocalRegistry};
@@ -36,8 +37,8 @@ impl Recorder {
     }
 }
 
-impl PullSink for Recorder {
-    fn progress(&self, p: &PullProgress) -> bool {
+impl Sink<PullProgress> for Recorder {
+    fn send(&self, p: PullProgress) -> bool {
         let downloading = p
             .layers
             .iter()

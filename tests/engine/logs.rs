@@ -10,7 +10,8 @@ use std::time::Duration;
 
 use berth_core::domain::logs::{LogLine, LogRequest, LogStream};
 use berth_core::engine::EngineError;
-use berth_core::services::logs::{read_logs, save_logs, stream_logs, LogSink, LogsEnded, LOG_TICK};
+use berth_core::services::logs::{read_logs, save_logs, stream_logs, LogsEnded, LOG_TICK};
+use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use tokio_util::sync::CancellationToken;
@@ -125,7 +126,7 @@ impl Recorder {
     }
 }
 
-impl LogSink for Recorder {
+impl Sink<Vec<LogLine>> for Recorder {
     fn send(&self, batch: Vec<LogLine>) -> bool {
         let mut lines = self.lines.lock().unwrap();
         if self.stop_after.is_some_and(|n| lines.len() >= n) {
@@ -231,5 +232,137 @@ async fn following_ends_on_cancel_or_when_the_subscriber_goes() -> TestResult {
     blocking(move || docker(["kill", &id])).await?;
     let ended = tokio::time::timeout(Duration::from_secs(10), task).await??;
     assert_eq!(ended?, LogsEnded::Finished);
+    Ok(())
+}
+
+/// What a stream could leave behind: the registry's entries, the runtime's live tasks, the
+/// engine connections open through the proxy, and this process's sockets (informative only:
+/// other tests run in the same process).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Leftovers {
+    streams: usize,
+    tasks: usize,
+    connections: usize,
+}
+
+fn open_sockets() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .map(|fds| {
+            fds.filter_map(Result::ok)
+                .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+                .filter(|target| target.to_string_lossy().starts_with("socket:"))
+                .count()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue #12's must-show: a log follow opened and closed 100 times (as a view that comes and
+/// goes does, through the same registry the shell's commands use) leaves no stream, no task
+/// and no engine connection behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_follows_opened_and_closed_leave_nothing_behind() -> TestResult {
+    use berth_core::domain::ids::Ticket;
+    use berth_core::engine::{Endpoint, EndpointSource, Engine};
+    use berth_core::services::sink::Discard;
+    use berth_core::services::streams::StreamRegistry;
+    use berth_tests::proxy::EngineProxy;
+
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("logs-leak");
+    let c = run.run(
+        "ticker",
+        &[],
+        BUSYBOX_IMAGE,
+        &["sh", "-c", "while true; do echo tick; sleep 0.02; done"],
+    )?;
+    // The app's connection, through a proxy that counts it.
+    let proxy = EngineProxy::new()?;
+    proxy.start()?;
+    let endpoint = Endpoint::new(proxy.docker_host(), EndpointSource::Settings);
+    let engine = Engine::connect(&endpoint).await?;
+    let app = CancellationToken::new();
+    let registry = StreamRegistry::new(&app);
+    let follow = LogRequest {
+        tail: Some(10),
+        timestamps: false,
+        follow: true,
+    };
+    let open = |ticket: &Ticket| {
+        let (engine, id, req) = (engine.clone(), c.id.clone(), follow.clone());
+        registry.start(ticket.clone(), move |cancel| async move {
+            stream_logs(&engine, &id, &req, Arc::new(Discard), cancel, LOG_TICK).await
+        })
+    };
+    let measure = || Leftovers {
+        streams: registry.len(),
+        tasks: tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks(),
+        connections: proxy.open_connections(),
+    };
+    // Settles: a closed connection's task ends a moment after the stream is dropped.
+    let settled = |want: Leftovers| async move {
+        let until = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = measure();
+            if now == want || tokio::time::Instant::now() > until {
+                return now;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+
+    // One follow first, so the connection pool and the runtime are warm.
+    let warm = Ticket::from("warm");
+    let first = open(&warm);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The measures see a live follow: its task, its entry and its connection.
+    let live = measure();
+    assert!(
+        live.streams == 1 && live.tasks >= 1 && live.connections >= 1,
+        "{live:?}"
+    );
+    assert!(registry.stop(&warm));
+    assert_eq!(first.join().await??, LogsEnded::Cancelled);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = measure();
+    let sockets_before = open_sockets();
+    assert_eq!(before.streams, 0);
+
+    for i in 0..100 {
+        let ticket = Ticket::new(format!("follow-{i}"));
+        let running = open(&ticket);
+        // Some open long enough to get lines, some closed at once (a view that flashes by).
+        tokio::time::sleep(Duration::from_millis(if i % 2 == 0 { 100 } else { 0 })).await;
+        assert!(registry.stop(&ticket), "follow {i} ended by itself");
+        let ended = tokio::time::timeout(Duration::from_secs(5), running.join()).await??;
+        assert_eq!(ended?, LogsEnded::Cancelled, "follow {i}");
+    }
+
+    let after = settled(before).await;
+    let sockets_after = open_sockets();
+    eprintln!(
+        "before {before:?} ({sockets_before} sockets), after {after:?} ({sockets_after} sockets)"
+    );
+    assert_eq!(after.streams, 0, "no stream left in the registry");
+    assert!(
+        after.tasks <= before.tasks,
+        "tasks left: {} before, {} after",
+        before.tasks,
+        after.tasks
+    );
+    assert!(
+        after.connections <= before.connections,
+        "engine connections left: {} before, {} after",
+        before.connections,
+        after.connections
+    );
+
+    // Quitting ends whatever is still open.
+    let last = open(&Ticket::from("at-exit"));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.cancel();
+    assert_eq!(last.join().await??, LogsEnded::Cancelled);
+    assert_eq!(settled(before).await.streams, 0);
     Ok(())
 }

@@ -6,9 +6,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use berth_core::services::stats::{
-    now_ms, StatsBatch, StatsConfig, StatsHub, StatsSink, StatsUpdate,
-};
+use berth_core::services::sink::Sink;
+use berth_core::services::stats::{now_ms, StatsBatch, StatsConfig, StatsHub, StatsUpdate};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use tokio_util::sync::CancellationToken;
@@ -18,7 +17,7 @@ use crate::{blocking, connect, TestResult};
 #[derive(Default)]
 struct Keep(Mutex<Vec<StatsUpdate>>);
 
-impl StatsSink for Keep {
+impl Sink<StatsBatch> for Keep {
     fn send(&self, batch: StatsBatch) -> bool {
         self.0.lock().unwrap().extend(batch.containers);
         true

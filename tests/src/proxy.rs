@@ -9,7 +9,8 @@
 //! is busy or blocked in a docker CLI call, and it works from sync code too.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::io::copy_bidirectional;
@@ -25,6 +26,8 @@ pub struct EngineProxy {
     path: PathBuf,
     target: PathBuf,
     running: Mutex<Option<Running>>,
+    /// Connections forwarded right now (a leak test counts the app's engine connections).
+    open: Arc<AtomicUsize>,
     runtime: Option<Runtime>,
     _dir: tempfile::TempDir,
 }
@@ -58,6 +61,7 @@ impl EngineProxy {
             path: dir.path().join("docker.sock"),
             target: target.into(),
             running: Mutex::new(None),
+            open: Arc::new(AtomicUsize::new(0)),
             runtime: Some(runtime),
             _dir: dir,
         })
@@ -71,6 +75,11 @@ impl EngineProxy {
     /// `unix://<path>`, for `DOCKER_HOST`.
     pub fn docker_host(&self) -> String {
         format!("unix://{}", self.path.display())
+    }
+
+    /// How many client connections are open through the proxy right now.
+    pub fn open_connections(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
     }
 
     pub fn is_running(&self) -> bool {
@@ -99,6 +108,7 @@ impl EngineProxy {
             listener,
             self.path.clone(),
             self.target.clone(),
+            self.open.clone(),
             cancel.clone(),
         ));
         *running = Some(Running { cancel, task });
@@ -129,14 +139,21 @@ impl Drop for EngineProxy {
     }
 }
 
-async fn serve(listener: UnixListener, path: PathBuf, target: PathBuf, cancel: CancellationToken) {
+async fn serve(
+    listener: UnixListener,
+    path: PathBuf,
+    target: PathBuf,
+    open: Arc<AtomicUsize>,
+    cancel: CancellationToken,
+) {
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
             _ = cancel.cancelled() => break,
             accepted = listener.accept() => match accepted {
                 Ok((inbound, _)) => {
-                    connections.spawn(forward(inbound, target.clone(), cancel.clone()));
+                    let counted = Open::new(open.clone());
+                    connections.spawn(forward(inbound, target.clone(), counted, cancel.clone()));
                 }
                 Err(e) => {
                     eprintln!("engine proxy: accept failed: {e}");
@@ -154,7 +171,12 @@ async fn serve(listener: UnixListener, path: PathBuf, target: PathBuf, cancel: C
 
 /// Copies both ways until either side closes or the proxy stops; dropping the streams then
 /// closes both ends.
-async fn forward(mut inbound: UnixStream, target: PathBuf, cancel: CancellationToken) {
+async fn forward(
+    mut inbound: UnixStream,
+    target: PathBuf,
+    _counted: Open,
+    cancel: CancellationToken,
+) {
     let mut outbound = match UnixStream::connect(&target).await {
         Ok(s) => s,
         Err(e) => {
@@ -165,6 +187,22 @@ async fn forward(mut inbound: UnixStream, target: PathBuf, cancel: CancellationT
     tokio::select! {
         _ = cancel.cancelled() => {}
         _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
+    }
+}
+
+/// Counts one open connection for as long as it lives.
+struct Open(Arc<AtomicUsize>);
+
+impl Open {
+    fn new(open: Arc<AtomicUsize>) -> Self {
+        open.fetch_add(1, Ordering::SeqCst);
+        Self(open)
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

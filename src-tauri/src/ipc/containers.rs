@@ -3,16 +3,16 @@
 use std::sync::Arc;
 
 use berth_core::domain::actions::{ActionResult, ContainerAction};
+use berth_core::domain::ids::Ticket;
 use berth_core::domain::inspect::ContainerDetails;
 use berth_core::domain::logs::{LogLine, LogRequest};
-use berth_core::services::logs::{self, LogSink, LOG_TICK};
+use berth_core::services::logs::{self, LOG_TICK};
 use berth_core::services::{actions, EngineHub};
 use tauri::ipc::Channel;
 use tauri::State;
-use tokio_util::sync::CancellationToken;
 
 use super::error::IpcError;
-use super::streams::Streams;
+use super::streams::{ChannelSink, Streams};
 
 /// Does `action` to every target; one result per target, in order.
 #[tauri::command]
@@ -42,40 +42,32 @@ pub async fn inspect_container(
     Ok(hub.engine()?.inspect_container(&id).await?)
 }
 
-struct ChannelSink(Channel<Vec<LogLine>>);
-
-impl LogSink for ChannelSink {
-    fn send(&self, batch: Vec<LogLine>) -> bool {
-        // A failed send means the window went away: the stream ends.
-        self.0.send(batch).is_ok()
-    }
-}
-
 /// Streams the container's logs to `on_lines` in batches until the log ends, the UI calls
-/// `stop_logs(ticket)`, or the channel fails. Resolves when the stream has ended.
+/// `stop_stream(ticket)`, the window reloads, or the channel fails. Resolves when the stream
+/// has ended.
 #[tauri::command]
 pub async fn container_logs(
     hub: State<'_, Arc<EngineHub>>,
     streams: State<'_, Streams>,
-    app_cancel: State<'_, CancellationToken>,
     id: String,
     request: LogRequest,
-    ticket: String,
+    ticket: Ticket,
     on_lines: Channel<Vec<LogLine>>,
 ) -> Result<(), IpcError> {
     let engine = hub.engine()?;
-    let lease = streams.begin(&ticket, &app_cancel);
     let sink = Arc::new(ChannelSink(on_lines));
-    let result =
-        logs::stream_logs(&engine, &id, &request, sink, lease.token.clone(), LOG_TICK).await;
-    streams.end(&ticket, &lease);
-    result.map(drop).map_err(Into::into)
+    let running = streams.0.start(ticket, |cancel| async move {
+        logs::stream_logs(&engine, &id, &request, sink, cancel, LOG_TICK).await
+    });
+    running.join().await??;
+    Ok(())
 }
 
-/// Stops the log stream or pull with this ticket; false if it already ended.
+/// Stops the log stream, pull or stats subscription with this ticket; false if it already
+/// ended.
 #[tauri::command]
-pub fn stop_stream(streams: State<'_, Streams>, ticket: String) -> bool {
-    streams.cancel(&ticket)
+pub fn stop_stream(streams: State<'_, Streams>, ticket: Ticket) -> bool {
+    streams.0.stop(&ticket)
 }
 
 /// Saves the container's logs (every line `request` selects) to the Downloads folder;

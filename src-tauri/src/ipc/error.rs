@@ -1,4 +1,5 @@
 use berth_core::engine::EngineError;
+use berth_core::services::streams::StreamAborted;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -40,6 +41,16 @@ impl From<EngineError> for IpcError {
         };
         Self {
             kind,
+            message: e.to_string(),
+        }
+    }
+}
+
+/// A stream's task died before giving its result (a panic: a bug, not the engine).
+impl From<StreamAborted> for IpcError {
+    fn from(e: StreamAborted) -> Self {
+        Self {
+            kind: IpcErrorKind::Internal,
             message: e.to_string(),
         }
     }

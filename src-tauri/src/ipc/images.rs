@@ -2,27 +2,18 @@
 
 use std::sync::Arc;
 
+use berth_core::domain::ids::Ticket;
 use berth_core::domain::image_ops::{tag_cli, HistoryEntry, RemoveImageResult};
 use berth_core::domain::prune::{PrunePreview, PruneReport, PruneRequest};
 use berth_core::domain::pull::{PullOutcome, PullProgress};
 use berth_core::domain::reference::parse_tag_target;
-use berth_core::services::pull::{self, PullSink, PULL_TICK};
+use berth_core::services::pull::{self, PULL_TICK};
 use berth_core::services::EngineHub;
 use tauri::ipc::Channel;
 use tauri::State;
-use tokio_util::sync::CancellationToken;
 
 use super::error::{IpcError, IpcErrorKind};
-use super::streams::Streams;
-
-/// Pull progress straight to the window's channel (also the launcher's pull-first).
-pub(super) struct ChannelSink(pub(super) Channel<PullProgress>);
-
-impl PullSink for ChannelSink {
-    fn progress(&self, progress: &PullProgress) -> bool {
-        self.0.send(progress.clone()).is_ok()
-    }
-}
+use super::streams::{ChannelSink, Streams};
 
 /// Pulls `reference`, sending progress to `on_progress` once per tick; `stop_stream(ticket)`
 /// cancels it.
@@ -30,17 +21,16 @@ impl PullSink for ChannelSink {
 pub async fn pull_image(
     hub: State<'_, Arc<EngineHub>>,
     streams: State<'_, Streams>,
-    app_cancel: State<'_, CancellationToken>,
     reference: String,
-    ticket: String,
+    ticket: Ticket,
     on_progress: Channel<PullProgress>,
 ) -> Result<PullOutcome, IpcError> {
     let engine = hub.engine()?;
-    let lease = streams.begin(&ticket, &app_cancel);
     let sink = Arc::new(ChannelSink(on_progress));
-    let result = pull::run_pull(&engine, &reference, sink, lease.token.clone(), PULL_TICK).await;
-    streams.end(&ticket, &lease);
-    Ok(result?)
+    let running = streams.0.start(ticket, |cancel| async move {
+        pull::run_pull(&engine, &reference, sink, cancel, PULL_TICK).await
+    });
+    Ok(running.join().await??)
 }
 
 /// Adds the tag `target` to `source`; returns the equivalent `docker tag` command.

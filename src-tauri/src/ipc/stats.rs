@@ -2,42 +2,34 @@
 
 use std::sync::Arc;
 
+use berth_core::domain::ids::Ticket;
 use berth_core::domain::stats::to_csv;
 use berth_core::services::logs::downloads_dir;
-use berth_core::services::stats::{StatsBatch, StatsHub, StatsSink, Watch};
+use berth_core::services::stats::{StatsBatch, StatsHub, Watch};
 use tauri::ipc::Channel;
 use tauri::State;
-use tokio_util::sync::CancellationToken;
 
 use super::error::IpcError;
-use super::streams::Streams;
-
-struct ChannelSink(Channel<StatsBatch>);
-
-impl StatsSink for ChannelSink {
-    fn send(&self, batch: StatsBatch) -> bool {
-        self.0.send(batch).is_ok()
-    }
-}
+use super::streams::{ChannelSink, Streams};
 
 /// Sends the history of `watch.ids` (of every running container too with `all`, of this
 /// computer with `host`) to `on_batch`, then one batch per tick, until `stop_stream(ticket)` or the
-/// channel fails. Resolves when the subscription has ended.
+/// channel fails. Resolves when the subscription has ended (also on a window reload).
 #[tauri::command]
 pub async fn watch_stats(
     stats: State<'_, Arc<StatsHub>>,
     streams: State<'_, Streams>,
-    app_cancel: State<'_, CancellationToken>,
     watch: Watch,
-    ticket: String,
+    ticket: Ticket,
     on_batch: Channel<StatsBatch>,
 ) -> Result<(), IpcError> {
-    let lease = streams.begin(&ticket, &app_cancel);
-    let key = stats.subscribe_to(watch, Arc::new(ChannelSink(on_batch)));
-    lease.token.cancelled().await;
-    stats.unsubscribe(key);
-    streams.end(&ticket, &lease);
-    Ok(())
+    let stats = stats.inner().clone();
+    let running = streams.0.start(ticket, |cancel| async move {
+        let key = stats.subscribe_to(watch, Arc::new(ChannelSink(on_batch)));
+        cancel.cancelled().await;
+        stats.unsubscribe(key);
+    });
+    Ok(running.join().await?)
 }
 
 /// Writes the history of container `id` as CSV to the Downloads folder; returns the path.

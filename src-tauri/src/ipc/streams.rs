@@ -1,87 +1,46 @@
-//! Cancellation tokens of the streams in flight (log follows, pulls), by the ticket the UI
-//! chose. Children of the app's token, so quitting ends them too.
+//! The shell's half of the ticketed-stream primitive: one `Sink` over a Tauri channel for
+//! every stream, and the registries the commands start their streams in
+//! (`berth_core::services::streams::StreamRegistry` owns the tasks).
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-
+use berth_core::services::sink::Sink;
+use berth_core::services::streams::StreamRegistry;
+use tauri::ipc::{Channel, IpcResponse};
 use tokio_util::sync::CancellationToken;
 
-/// One stream's hold on its ticket; `generation` tells it from a newer stream on the same
-/// ticket.
-pub struct Lease {
-    pub token: CancellationToken,
-    generation: u64,
+/// A stream's items straight to the window's channel. A failed send means the window went
+/// away: the sink says so, and the stream ends (a launch only stops reporting).
+pub struct ChannelSink<T>(pub Channel<T>);
+
+impl<T: IpcResponse + Send + Sync> Sink<T> for ChannelSink<T> {
+    fn send(&self, item: T) -> bool {
+        match self.0.send(item) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::debug!(error = %e, "stream item not delivered");
+                false
+            }
+        }
+    }
 }
 
-#[derive(Default)]
-pub struct Streams {
-    map: Mutex<HashMap<String, (u64, CancellationToken)>>,
-    next: AtomicU64,
-}
+/// Log follows, pulls and stats subscriptions: what the UI's `stop_stream` reaches.
+#[derive(Clone)]
+pub struct Streams(pub StreamRegistry);
+
+/// Launches and scale-ups: what the UI's `cancel_launch` reaches. Kept apart from
+/// [`Streams`] so each command stops only its own kind, and so a window reload (which stops
+/// the streams nobody listens to any more) does not cancel, and so roll back, a launch.
+#[derive(Clone)]
+pub struct Launches(pub StreamRegistry);
 
 impl Streams {
-    /// A token for `ticket`; a stream already running under the same ticket is cancelled.
-    pub fn begin(&self, ticket: &str, app: &CancellationToken) -> Lease {
-        let token = app.child_token();
-        let generation = self.next.fetch_add(1, Ordering::Relaxed);
-        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((_, old)) = map.insert(ticket.to_string(), (generation, token.clone())) {
-            old.cancel();
-        }
-        Lease { token, generation }
-    }
-
-    /// Forgets `ticket` unless a newer stream took it meanwhile.
-    pub fn end(&self, ticket: &str, lease: &Lease) {
-        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.get(ticket).is_some_and(|(g, _)| *g == lease.generation) {
-            map.remove(ticket);
-        }
-    }
-
-    /// Cancels the stream with `ticket`; false if there is none.
-    pub fn cancel(&self, ticket: &str) -> bool {
-        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(ticket).map(|(_, t)| t.cancel()).is_some()
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.map
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .len()
+    pub fn new(app: &CancellationToken) -> Self {
+        Self(StreamRegistry::new(app))
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tickets_begin_cancel_and_end() {
-        let app = CancellationToken::new();
-        let s = Streams::default();
-        let first = s.begin("t", &app);
-        let second = s.begin("t", &app);
-        assert!(
-            first.token.is_cancelled(),
-            "a reused ticket cancels the old stream"
-        );
-        s.end("t", &first);
-        assert_eq!(
-            s.len(),
-            1,
-            "the old stream's end leaves the new one registered"
-        );
-        assert!(s.cancel("t"));
-        assert!(second.token.is_cancelled());
-        s.end("t", &second);
-        assert_eq!(s.len(), 0);
-        assert!(!s.cancel("t"));
-        let third = s.begin("u", &app);
-        app.cancel();
-        assert!(third.token.is_cancelled());
+impl Launches {
+    pub fn new(app: &CancellationToken) -> Self {
+        Self(StreamRegistry::new(app))
     }
 }

@@ -23,7 +23,8 @@ use std::time::Duration;
 
 use berth_core::domain::stats::StatsPoint;
 use berth_core::engine::{resolve_endpoint, Engine};
-use berth_core::services::stats::{StatsBatch, StatsConfig, StatsHub, StatsSink, Watch};
+use berth_core::services::sink::Sink;
+use berth_core::services::stats::{StatsBatch, StatsConfig, StatsHub, Watch};
 use berth_tests::docker_cli::{docker, docker_program};
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use tokio_util::sync::CancellationToken;
@@ -75,7 +76,7 @@ fn secs(ticks: u64) -> f64 {
 }
 
 struct Discard;
-impl StatsSink for Discard {
+impl Sink<StatsBatch> for Discard {
     fn send(&self, _: StatsBatch) -> bool {
         true
     }

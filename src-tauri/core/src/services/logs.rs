@@ -7,16 +7,12 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use super::sink::Sink;
 use crate::domain::logs::{make_line, LineSplitter, LogLine, LogRequest, LogStream};
 use crate::engine::{Engine, EngineError};
 
 /// How often lines are sent (one batch per tick, never one message per line).
 pub const LOG_TICK: Duration = Duration::from_millis(80);
-
-/// Where batches go. `false` means the subscriber is gone: the stream stops.
-pub trait LogSink: Send + Sync {
-    fn send(&self, batch: Vec<LogLine>) -> bool;
-}
 
 /// Why a log stream ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,12 +58,13 @@ impl Splitters {
     }
 }
 
-/// Streams the logs of `id` to `sink`, one batch per `tick`.
+/// Streams the logs of `id` to `sink`, one batch per `tick`; `false` from the sink (the
+/// subscriber is gone) ends the stream.
 pub async fn stream_logs(
     engine: &Engine,
     id: &str,
     req: &LogRequest,
-    sink: Arc<dyn LogSink>,
+    sink: Arc<dyn Sink<Vec<LogLine>>>,
     cancel: CancellationToken,
     tick: Duration,
 ) -> Result<LogsEnded, EngineError> {

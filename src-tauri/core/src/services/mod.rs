@@ -13,6 +13,7 @@ pub mod logs;
 pub mod pull;
 pub mod sink;
 pub mod stats;
+pub mod streams;
 pub mod swarm;
 pub mod tray_actions;
 pub mod tray_model;

@@ -8,21 +8,19 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use super::sink::Sink;
 use crate::domain::pull::{pull_cli, PullOutcome, PullProgress};
 use crate::domain::reference::parse_reference;
 use crate::engine::{Engine, EngineError};
 
 pub const PULL_TICK: Duration = Duration::from_millis(100);
 
-/// Where progress goes. `false` means the subscriber is gone: the pull is abandoned.
-pub trait PullSink: Send + Sync {
-    fn progress(&self, progress: &PullProgress) -> bool;
-}
-
+/// Pulls `reference`, sending progress to `sink` once per tick; `false` from the sink (the
+/// subscriber is gone) abandons the pull.
 pub async fn run_pull(
     engine: &Engine,
     reference: &str,
-    sink: Arc<dyn PullSink>,
+    sink: Arc<dyn Sink<PullProgress>>,
     cancel: CancellationToken,
     tick: Duration,
 ) -> Result<PullOutcome, EngineError> {
@@ -43,7 +41,7 @@ pub async fn run_pull(
                 _ = ticker.tick() => {
                     if dirty {
                         dirty = false;
-                        if !sink.progress(&progress) {
+                        if !sink.send(progress.clone()) {
                             break true;
                         }
                     }
@@ -58,7 +56,7 @@ pub async fn run_pull(
         // The stream (and so the request) is dropped here.
     };
     if dirty {
-        sink.progress(&progress);
+        sink.send(progress.clone());
     }
     if cancelled {
         return Ok(PullOutcome::Cancelled {

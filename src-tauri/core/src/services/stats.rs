@@ -27,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::host_stats::HostSampler;
+use super::sink::Sink;
 use crate::domain::stats::{point, Counters, HostPoint, StatsPoint};
 use crate::domain::ContainerState;
 use crate::engine::{Engine, EngineError};
@@ -52,11 +53,6 @@ impl StatsBatch {
     pub fn is_empty(&self) -> bool {
         self.containers.is_empty() && self.host.is_empty()
     }
-}
-
-/// Where batches go. `false` means the subscriber is gone.
-pub trait StatsSink: Send + Sync {
-    fn send(&self, batch: StatsBatch) -> bool;
 }
 
 /// What a subscriber watches (also the `watch_stats` command's request).
@@ -118,7 +114,7 @@ struct Sub {
     ids: HashSet<String>,
     all: bool,
     host: bool,
-    sink: Arc<dyn StatsSink>,
+    sink: Arc<dyn Sink<StatsBatch>>,
 }
 
 struct State {
@@ -197,7 +193,7 @@ impl StatsHub {
 
     /// Subscribes to `ids` (sampled each second) and, with `all`, to every running
     /// container (sampled every few seconds). See [`Self::subscribe_to`].
-    pub fn subscribe(&self, ids: Vec<String>, all: bool, sink: Arc<dyn StatsSink>) -> u64 {
+    pub fn subscribe(&self, ids: Vec<String>, all: bool, sink: Arc<dyn Sink<StatsBatch>>) -> u64 {
         self.subscribe_to(
             Watch {
                 ids,
@@ -211,7 +207,7 @@ impl StatsHub {
     /// Subscribes to what `watch` names. The backlog (the named containers' history, every
     /// series with `all`, the host's with `host`) is sent first. Returns the subscription's
     /// key for [`Self::unsubscribe`].
-    pub fn subscribe_to(&self, watch: Watch, sink: Arc<dyn StatsSink>) -> u64 {
+    pub fn subscribe_to(&self, watch: Watch, sink: Arc<dyn Sink<StatsBatch>>) -> u64 {
         let mut state = self.lock();
         let Watch { ids, all, host } = watch;
         let ids: HashSet<String> = ids.into_iter().collect();
@@ -537,7 +533,7 @@ mod tests {
     }
 
     struct Keep(Mutex<Vec<Vec<StatsUpdate>>>, bool);
-    impl StatsSink for Keep {
+    impl Sink<StatsBatch> for Keep {
         fn send(&self, batch: StatsBatch) -> bool {
             self.0.lock().unwrap().push(batch.containers);
             self.1
@@ -545,7 +541,7 @@ mod tests {
     }
 
     struct KeepAll(Mutex<Vec<StatsBatch>>);
-    impl StatsSink for KeepAll {
+    impl Sink<StatsBatch> for KeepAll {
         fn send(&self, batch: StatsBatch) -> bool {
             self.0.lock().unwrap().push(batch);
             true
