@@ -8,7 +8,8 @@ import { formatBytes } from "../../lib/format";
 
 export type RangeMinutes = 1 | 5 | 15;
 export const RANGES: readonly RangeMinutes[] = [1, 5, 15];
-const MAX_MS = 15 * 60_000;
+// Kept for the longest range the charts offer.
+const MAX_MS = Math.max(...RANGES) * 60_000;
 
 /** A container's points in time order, kept for the longest range only. */
 export class StatsHistory {
