@@ -12,6 +12,7 @@ import * as containers from "./ipc/containers";
 import type { IpcError } from "./ipc/core";
 import * as stats from "./ipc/stats";
 import type { Stream } from "./ipc/stream";
+import { UP_STATES } from "./lib/format";
 
 vi.mock("./ipc/commands", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./ipc/commands")>()),
@@ -250,7 +251,7 @@ describe("status bar", () => {
     const inv = makeInventory(30);
     mocked.inventory.mockResolvedValue(inv);
     const { findByTestId, getByTestId } = render(App);
-    const running = inv.containers.filter((c) => ["running", "paused", "restarting"].includes(c.state)).length;
+    const running = inv.containers.filter((c) => UP_STATES.includes(c.state)).length;
 
     await waitFor(() => expect(getByTestId("count-total").textContent).toBe("30"));
     expect(getByTestId("count-running").textContent).toBe(String(running));

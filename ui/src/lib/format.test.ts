@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBytes, formatPort, formatPorts, humanDuration, isUp, relativeTime } from "./format";
+import { UP_STATES, formatBytes, formatPort, formatPorts, humanDuration, isUp, relativeTime } from "./format";
 
 const S = 1000;
 const MIN = 60 * S;
@@ -100,7 +100,8 @@ describe("formatPort (docker ps PORTS)", () => {
 
 describe("isUp", () => {
   it("counts running, paused and restarting like the backend", () => {
-    expect(["running", "paused", "restarting"].every((s) => isUp(s as never))).toBe(true);
+    expect(UP_STATES.every(isUp)).toBe(true);
+    expect(UP_STATES).toEqual(["running", "paused", "restarting"]);
     expect(["created", "exited", "dead", "removing"].some((s) => isUp(s as never))).toBe(false);
   });
 });

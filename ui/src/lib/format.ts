@@ -85,9 +85,12 @@ export function formatPorts(ports: readonly PortMapping[]): string {
 /** The name of a dangling image (no tags), as `docker images` shows it. */
 export const DANGLING_TAG = "<none>:<none>";
 
-/** Up like `docker ps` without `-a` lists it: paused and restarting containers count as running. */
+/** Up like `docker ps` without `-a` lists it: paused and restarting containers count as
+ *  running (the backend's `ContainerState::is_up`). The one list of them in the UI. */
+export const UP_STATES: readonly ContainerState[] = ["running", "paused", "restarting"];
+
 export function isUp(state: ContainerState): boolean {
-  return state === "running" || state === "paused" || state === "restarting";
+  return UP_STATES.includes(state);
 }
 
 /** "1 container", "3 containers". */

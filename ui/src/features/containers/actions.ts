@@ -1,5 +1,6 @@
 /** Which container actions make sense in which state, and how results read. */
 import type { ActionResult, ContainerAction, ContainerState } from "../../ipc/containers";
+import { isUp } from "../../lib/format";
 
 export type ActionKind = ContainerAction["kind"];
 
@@ -21,7 +22,7 @@ export function actionApplies(kind: ActionKind, state: ContainerState): boolean 
     case "stop":
     case "restart":
     case "kill":
-      return state === "running" || state === "restarting" || state === "paused";
+      return isUp(state);
     case "pause":
       return state === "running";
     case "unpause":
@@ -33,7 +34,7 @@ export function actionApplies(kind: ActionKind, state: ContainerState): boolean 
 
 /** A running (or paused/restarting) container can only be removed with force. */
 export function needsForce(state: ContainerState): boolean {
-  return state === "running" || state === "paused" || state === "restarting";
+  return isUp(state);
 }
 
 /** `volumes`: remove also deletes the container's anonymous volumes (`docker rm -v`). */

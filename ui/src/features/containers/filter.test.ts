@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { makeInventory } from "../../dev/fixtures";
 import type { ContainerSummary } from "../../ipc/containers";
+import { UP_STATES } from "../../lib/format";
 import { containerRows, filterContainers } from "./filter";
 
 const { containers } = makeInventory(1000, 1_700_000_000);
@@ -62,7 +63,7 @@ describe("containerRows", () => {
     for (const h of headers) {
       const members = sample.filter((c) => c.image === h.image);
       expect(h.total).toBe(members.length);
-      expect(h.running).toBe(members.filter((c) => ["running", "paused", "restarting"].includes(c.state)).length);
+      expect(h.running).toBe(members.filter((c) => UP_STATES.includes(c.state)).length);
       // The header is followed by exactly its containers.
       const at = rows.indexOf(h);
       const after = rows.slice(at + 1, at + 1 + h.total);

@@ -1,5 +1,6 @@
 /** The launch dialog's and the groups view's logic, free of components so it is unit-tested. */
-import type { ContainerState, ContainerSummary, PortMapping } from "../../ipc/containers";
+import type { ContainerSummary, PortMapping } from "../../ipc/containers";
+import { isUp } from "../../lib/format";
 import type { FieldError, LaunchField, LaunchRequest, LaunchSpec, PlannedPull, ReplicaPhase, ReplicaProgress } from "../../ipc/launch";
 
 export const GROUP_LABEL = "berth.group";
@@ -95,7 +96,6 @@ function specOf(c: ContainerSummary): LaunchSpec | null {
   }
 }
 
-const UP: readonly ContainerState[] = ["running", "paused", "restarting"];
 
 /** Containers grouped by their launch-group label, members by replica number, groups by id. */
 export function launchGroups(containers: readonly ContainerSummary[]): GroupView[] {
@@ -116,7 +116,7 @@ export function launchGroups(containers: readonly ContainerSummary[]): GroupView
         image: spec?.image ?? members[0]?.image ?? "",
         pattern: spec?.name_pattern ?? null,
         members,
-        running: members.filter((m) => UP.includes(m.state)).length,
+        running: members.filter((m) => isUp(m.state)).length,
       };
     })
     .sort((a, b) => a.image.localeCompare(b.image) || a.id.localeCompare(b.id));
