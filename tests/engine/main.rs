@@ -25,6 +25,7 @@ mod remote_tls;
 mod stats;
 mod swarm;
 mod tray;
+mod volumes;
 mod watcher;
 
 use std::time::Duration;
