@@ -1,56 +1,24 @@
-//! Generates Tauri's context and the permission set of Berth's own commands. Every command
-//! the UI may call must be listed here and granted in `src-tauri/capabilities/`.
+//! Generates Tauri's context and the permission set of Berth's own commands. The commands
+//! come from the one list in `src-tauri/src/ipc/names.rs`; each must also be granted in
+//! `src-tauri/capabilities/` (a unit test in the `berth` crate checks that).
 
-const COMMANDS: &[&str] = &[
-    "engine_status",
-    "inventory",
-    "ui_ready",
-    "launch_preview",
-    "launch",
-    "cancel_launch",
-    "scale_group",
-    "group_action",
-    "remove_launched",
-    "container_action",
-    "rename_container",
-    "inspect_container",
-    "container_logs",
-    "stop_stream",
-    "save_logs",
-    "pull_image",
-    "tag_image",
-    "remove_image",
-    "image_history",
-    "prune_preview",
-    "prune",
-    "get_settings",
-    "update_settings",
-    "dismiss_settings_notices",
-    "save_launch_preset",
-    "delete_launch_preset",
-    "watch_stats",
-    "export_stats",
-    "engines_overview",
-    "engines_setup",
-    "save_engines",
-    "switch_engine",
-    "import_docker_contexts",
-    "swarm_info",
-    "service_preview",
-    "launch_service",
-    "list_services",
-    "service_tasks",
-    "scale_service",
-    "remove_service",
-    "docker_commands",
-    "writable_layer",
-    "container_life",
-    "demo_write_file",
-    "build_demo_image",
-];
+/// Only the command names matter here: `COMMANDS` for the app manifest.
+macro_rules! berth_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+    };
+}
+
+/// Events need no permission of their own.
+macro_rules! berth_events {
+    ($($tt:tt)*) => {};
+}
+
+include!("src/ipc/names.rs");
 
 fn main() {
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    println!("cargo:rerun-if-changed=src-tauri/src/ipc/names.rs");
     let attributes = tauri_build::Attributes::new()
         .capabilities_path_pattern("src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));

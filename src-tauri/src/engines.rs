@@ -12,18 +12,17 @@ use berth_core::services::deaths::ContainerDied;
 use berth_core::services::engines::EngineManager;
 use berth_core::services::{run_watcher, EngineHub, WatchSink, WatcherConfig};
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Runtime};
+use tauri::{AppHandle, Runtime};
 use tauri_plugin_store::StoreExt;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use crate::ipc::error::{IpcError, IpcErrorKind};
-use crate::ipc::events::EventSink;
+use crate::ipc::events::{emit, EventSink};
+use crate::ipc::names::EventName;
 
 const FILE: &str = "engines.json";
 const KEY: &str = "engines";
-/// The UI re-reads the overview on this event (debounced by the manager's watch channel).
-pub const ENGINES_CHANGED: &str = "engines-changed";
 
 /// What an import of docker contexts did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -176,9 +175,7 @@ impl EnginesState {
         old.cancel();
         self.hub.reset(&endpoint);
         let status = self.hub.status();
-        if let Err(e) = app.emit(crate::ipc::events::ENGINE_STATUS, status) {
-            tracing::debug!(error = %e, "emit failed");
-        }
+        emit(app, EventName::EngineStatus, status);
         self.spawn_main(token);
     }
 
@@ -271,9 +268,8 @@ pub fn start<R: Runtime>(
             // Several changes in a burst become one event.
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
             changed.borrow_and_update();
-            if let Err(e) = forward.emit(ENGINES_CHANGED, ()) {
-                tracing::debug!(error = %e, "emit failed");
-            }
+            // The UI re-reads the overview (debounced by the manager's watch channel).
+            emit(&forward, EventName::EnginesChanged, ());
         }
     });
     state

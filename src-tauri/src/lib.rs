@@ -77,53 +77,8 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
                 reloaded.0.stop_all();
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            ipc::commands::engine_status,
-            ipc::commands::inventory,
-            ipc::commands::ui_ready,
-            ipc::launch::launch_preview,
-            ipc::launch::launch,
-            ipc::launch::cancel_launch,
-            ipc::launch::scale_group,
-            ipc::launch::group_action,
-            ipc::launch::remove_launched,
-            ipc::containers::container_action,
-            ipc::containers::rename_container,
-            ipc::containers::inspect_container,
-            ipc::containers::container_logs,
-            ipc::containers::stop_stream,
-            ipc::containers::save_logs,
-            ipc::images::pull_image,
-            ipc::images::tag_image,
-            ipc::images::remove_image,
-            ipc::images::image_history,
-            ipc::images::prune_preview,
-            ipc::images::prune,
-            ipc::settings::get_settings,
-            ipc::settings::update_settings,
-            ipc::settings::dismiss_settings_notices,
-            ipc::settings::save_launch_preset,
-            ipc::settings::delete_launch_preset,
-            ipc::stats::watch_stats,
-            ipc::stats::export_stats,
-            ipc::engines::engines_overview,
-            ipc::engines::engines_setup,
-            ipc::engines::save_engines,
-            ipc::engines::switch_engine,
-            ipc::engines::import_docker_contexts,
-            ipc::swarm::swarm_info,
-            ipc::swarm::service_preview,
-            ipc::swarm::launch_service,
-            ipc::swarm::list_services,
-            ipc::swarm::service_tasks,
-            ipc::swarm::scale_service,
-            ipc::swarm::remove_service,
-            ipc::learn::docker_commands,
-            ipc::learn::writable_layer,
-            ipc::learn::container_life,
-            ipc::learn::demo_write_file,
-            ipc::first_run::build_demo_image,
-        ])
+        // The one list of commands: `ipc/names.rs`.
+        .invoke_handler(ipc::names::invoke_handler())
         .setup(move |app| {
             let settings = settings::init(app.handle());
             ipc::stats::apply_settings(&stats, &settings.settings());
@@ -204,6 +159,51 @@ mod tests {
         get_ipc_response(webview, request).map(|body| body.deserialize::<Value>().unwrap())
     }
 
+    /// Tauri's answer to a command it has no handler for.
+    fn is_unknown(result: &Result<Value, Value>) -> bool {
+        matches!(result, Err(Value::String(e)) if e.ends_with("not found") && e.starts_with("Command "))
+    }
+
+    /// The capability grants the main window exactly the listed commands (plus listening to
+    /// events): a command added to `ipc/names.rs` without its grant, or a grant left behind by
+    /// a removed command, fails here instead of at run time.
+    #[test]
+    fn the_capability_grants_exactly_the_listed_commands() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src-tauri/capabilities/main.json"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let capability: Value = serde_json::from_str(&text).unwrap();
+        let permissions: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let mut granted: Vec<String> = permissions
+            .iter()
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        let others: Vec<&str> = permissions
+            .iter()
+            .copied()
+            .filter(|p| !p.starts_with("allow-"))
+            .collect();
+        let mut listed: Vec<String> = ipc::names::COMMANDS.iter().map(|c| c.to_string()).collect();
+        granted.sort();
+        listed.sort();
+        assert_eq!(
+            granted, listed,
+            "granted in main.json vs listed in ipc/names.rs"
+        );
+        assert_eq!(
+            others,
+            ["core:event:allow-listen", "core:event:allow-unlisten"]
+        );
+    }
+
     /// The whole IPC surface through Tauri's mock runtime, with no engine behind it: the
     /// status turns "unavailable" by itself and commands fail with typed `{kind, message}`.
     #[test]
@@ -211,6 +211,10 @@ mod tests {
         let socket = "unix:///nonexistent/berth-ipc-test.sock";
         // Only this test reads DOCKER_HOST in this process.
         std::env::set_var("DOCKER_HOST", socket);
+        // Probing every command runs those without arguments (an import of docker contexts
+        // writes the engine list): keep the app's files out of the user's config.
+        let config = std::env::temp_dir().join(format!("berth-ipc-test-{}", std::process::id()));
+        std::env::set_var("BERTH_CONFIG_DIR", &config);
         let app = run_app(mock_builder(), StartupClock::start())
             .build(mock_context(noop_assets()))
             .unwrap();
@@ -261,12 +265,36 @@ mod tests {
                     json!({"request": {"containers": true, "dangling_images": false, "unused_images": false}}),
                 ),
             ];
+            // Every listed command is registered: called with no arguments it runs or asks
+            // for its arguments, but is never unknown (as a made-up one is).
+            let unknown = invoke(&webview, "no_such_command", json!({}));
+            let unregistered: Vec<String> = ipc::names::COMMANDS
+                .iter()
+                .filter(|name| is_unknown(&invoke(&webview, name, json!({}))))
+                .map(|name| name.to_string())
+                .collect();
             // The mock event loop ends when its last window closes.
             webview.close().unwrap();
-            (status, inventory, bad_ready, ready, managed)
+            (
+                status,
+                inventory,
+                bad_ready,
+                ready,
+                managed,
+                unknown,
+                unregistered,
+            )
         });
         app.run_return(|_, _| {});
-        let (status, inventory, bad_ready, ready, managed) = calls.join().unwrap();
+        let (status, inventory, bad_ready, ready, managed, unknown, unregistered) =
+            calls.join().unwrap();
+        let _ = std::fs::remove_dir_all(&config);
+        assert!(is_unknown(&unknown), "{unknown:?}");
+        assert_eq!(
+            unregistered,
+            Vec::<String>::new(),
+            "listed but not registered"
+        );
         let [stopped, bad_tag, action, prune] = managed;
         assert_eq!(stopped, Ok(json!(false)));
         let bad_tag = bad_tag.unwrap_err();

@@ -11,17 +11,17 @@ use berth_core::services::tray_model::{build_tray_menu, TrayItem, TrayMenu};
 use berth_core::services::EngineHub;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::ipc::events::emit;
+use crate::ipc::names::EventName;
 use crate::settings::SettingsState;
 use crate::startup::MAIN_WINDOW;
 
 const TRAY_ID: &str = "berth";
 const MIN_REBUILD: Duration = Duration::from_millis(500);
-/// Emitted with a container id when the tray's "Open logs" is chosen.
-pub const OPEN_LOGS: &str = "tray-open-logs";
 
 /// Wakes the rebuild task; the watcher's sink pokes it.
 #[derive(Default)]
@@ -196,9 +196,7 @@ fn on_click<R: Runtime>(app: &AppHandle<R>, id: &str) {
             TrayOutcome::ShowWindow => show_main_window(&app),
             TrayOutcome::ShowLogs(container) => {
                 show_main_window(&app);
-                if let Err(e) = app.emit(OPEN_LOGS, container) {
-                    tracing::debug!(error = %e, "emit failed");
-                }
+                emit(&app, EventName::TrayOpenLogs, container);
             }
             TrayOutcome::Quit => app.exit(0),
             TrayOutcome::Done(what) => tracing::info!("tray: {what}"),

@@ -5,8 +5,7 @@ use berth_core::services::deaths::ContainerDied;
 use berth_core::services::WatchSink;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
-pub const ENGINE_STATUS: &str = "engine-status";
-pub const INVENTORY_CHANGED: &str = "inventory-changed";
+use super::names::EventName;
 
 pub struct EventSink<R: Runtime> {
     app: AppHandle<R>,
@@ -24,22 +23,19 @@ impl<R: Runtime> EventSink<R> {
         }
     }
 
-    fn emit<S: serde::Serialize + Clone>(&self, name: &str, payload: S) {
-        // Failing to emit means the webview is gone (shutting down); nothing to recover.
-        if let Err(e) = self.app.emit(name, payload) {
-            tracing::debug!(event = name, error = %e, "emit failed");
-        }
+    fn emit<S: serde::Serialize + Clone>(&self, name: EventName, payload: S) {
+        emit(&self.app, name, payload);
     }
 }
 
 impl<R: Runtime> WatchSink for EventSink<R> {
     fn status_changed(&self, status: &EngineStatus) {
-        self.emit(ENGINE_STATUS, status.clone());
+        self.emit(EventName::EngineStatus, status.clone());
         self.poke_tray();
     }
 
     fn inventory_changed(&self) {
-        self.emit(INVENTORY_CHANGED, ());
+        self.emit(EventName::InventoryChanged, ());
         self.poke_tray();
     }
 
@@ -51,5 +47,17 @@ impl<R: Runtime> WatchSink for EventSink<R> {
         if wanted {
             crate::notify::show(&self.app, "A container stopped", &died.message());
         }
+    }
+}
+
+/// Emits `name` to every window. Failing to emit means the webview is gone (shutting
+/// down); nothing to recover.
+pub fn emit<R: Runtime, S: serde::Serialize + Clone>(
+    app: &AppHandle<R>,
+    name: EventName,
+    payload: S,
+) {
+    if let Err(e) = app.emit(name.as_str(), payload) {
+        tracing::debug!(event = name.as_str(), error = %e, "emit failed");
     }
 }

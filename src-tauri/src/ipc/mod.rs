@@ -9,6 +9,9 @@ pub mod first_run;
 pub mod images;
 pub mod launch;
 pub mod learn;
+#[macro_use]
+mod name_macros;
+pub mod names;
 pub mod settings;
 pub mod stats;
 pub mod streams;
