@@ -121,6 +121,8 @@ pub enum DockerCommand {
         tag: String,
         context: String,
     },
+    /// `docker volume ls`.
+    VolumeLs,
 }
 
 fn words(parts: &[&str]) -> Vec<String> {
@@ -236,6 +238,7 @@ impl DockerCommand {
                 a.extend(cmd.iter().cloned());
             }
             Self::Build { tag, context } => a.extend(words(&["build", "-t", tag, context])),
+            Self::VolumeLs => a.extend(words(&["volume", "ls"])),
         }
         a
     }
@@ -343,6 +346,7 @@ mod tests {
             line(DockerCommand::Images { all: true }),
             "docker images -a"
         );
+        assert_eq!(line(DockerCommand::VolumeLs), "docker volume ls");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::{Engine, EngineError};
 pub enum EventKind {
     Container,
     Image,
+    Volume,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +48,8 @@ impl EngineEvent {
                     ))
             }
             EventKind::Image => !matches!(action, "save" | "push"),
+            // `mount`/`unmount` come with a container's start and stop, which already refresh.
+            EventKind::Volume => matches!(action, "create" | "destroy" | "prune"),
         }
     }
 
@@ -54,6 +57,7 @@ impl EngineEvent {
         let kind = match m.typ? {
             EventMessageTypeEnum::CONTAINER => EventKind::Container,
             EventMessageTypeEnum::IMAGE => EventKind::Image,
+            EventMessageTypeEnum::VOLUME => EventKind::Volume,
             _ => return None,
         };
         Some(Self {
@@ -74,7 +78,7 @@ impl EngineEvent {
 }
 
 impl Engine {
-    /// Container and image events from `since_back` ago onwards.
+    /// Container, image and volume events from `since_back` ago onwards.
     ///
     /// Starting slightly in the past closes the gap between the first listing and the moment
     /// the subscription is live: events in that window are replayed rather than lost, at the
@@ -91,7 +95,11 @@ impl Engine {
             .unwrap_or_default();
         let filters = HashMap::from([(
             "type".to_string(),
-            vec!["container".to_string(), "image".to_string()],
+            vec![
+                "container".to_string(),
+                "image".to_string(),
+                "volume".to_string(),
+            ],
         )]);
         let mut builder = EventsOptionsBuilder::default().filters(&filters);
         if !since.is_empty() {
@@ -150,6 +158,12 @@ mod tests {
             assert!(event(EventKind::Image, a).changes_inventory(), "{a}");
         }
         assert!(!event(EventKind::Image, "push").changes_inventory());
+        for a in ["create", "destroy"] {
+            assert!(event(EventKind::Volume, a).changes_inventory(), "{a}");
+        }
+        for a in ["mount", "unmount"] {
+            assert!(!event(EventKind::Volume, a).changes_inventory(), "{a}");
+        }
     }
 
     #[test]
