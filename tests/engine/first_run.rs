@@ -10,9 +10,10 @@ use berth_core::domain::first_run::{DEMO_TAG, HOST_BUSYBOX};
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::engine::{Endpoint, EndpointSource, Engine, EngineError};
 use berth_core::services::first_run::build_demo_image;
-use berth_core::services::launcher::{
-    new_group_id, plan_launch, run_launch, LaunchOptions, NoProgress, PlanError,
+use berth_core::services::launch::{
+    new_group_id, plan_launch, run_launch, LaunchOptions, PlanError,
 };
+use berth_core::services::sink::Discard;
 use berth_tests::extra_dockerd::ExtraDockerd;
 use berth_tests::fixtures::run_id;
 use tokio_util::sync::CancellationToken;
@@ -71,12 +72,16 @@ async fn an_empty_engine_gets_a_demo_image_and_three_houses() -> TestResult {
     let outcome = run_launch(
         &engine,
         &plan,
-        Arc::new(NoProgress),
+        Arc::new(Discard),
         CancellationToken::new(),
         &LaunchOptions::default(),
     )
     .await;
-    let ids = outcome.running_ids();
+    let ids: Vec<String> = outcome
+        .running_ids()
+        .into_iter()
+        .map(|id| id.into_string())
+        .collect();
     assert_eq!(ids.len(), 3, "{:?}", outcome.replicas);
     // Still one image; three containers, each with an untouched writable layer and a process.
     assert_eq!(engine.list_images().await?.len(), 1);

@@ -11,13 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use berth_core::domain::launch::{
-    docker_run_argv, docker_run_line, shell, LaunchRequest, LABEL_GROUP,
+    docker_run_argv, docker_run_line, shell, LaunchRequest, Replicas, LABEL_GROUP,
 };
 use berth_core::engine::Engine;
-use berth_core::services::launcher::{
+use berth_core::services::launch::{
     group_members, new_group_id, plan_launch, remove_launched, run_launch, scale_group,
-    LaunchOptions, LaunchSink, PlanError, ReplicaPhase, ReplicaProgress,
+    LaunchOptions, PlanError, ReplicaPhase, ReplicaProgress,
 };
+use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
 use serde_json::Value;
@@ -29,9 +30,10 @@ use crate::{blocking, connect, TestResult};
 #[derive(Default)]
 struct Recorder(Mutex<Vec<Vec<ReplicaProgress>>>);
 
-impl LaunchSink for Recorder {
-    fn progress(&self, batch: Vec<ReplicaProgress>) {
+impl Sink<Vec<ReplicaProgress>> for Recorder {
+    fn send(&self, batch: Vec<ReplicaProgress>) -> bool {
         self.0.lock().unwrap().push(batch);
+        true
     }
 }
 
@@ -113,7 +115,7 @@ async fn launches_ten_replicas_with_env_and_incremented_ports() -> TestResult {
         .take(10)
         .collect();
     for (i, r) in outcome.replicas.iter().enumerate() {
-        let c = inspect(r.container_id.clone().unwrap()).await;
+        let c = inspect(r.container_id.clone().unwrap().into_string()).await;
         assert_eq!(c["Name"], format!("/{}", run.name(&format!("r-{}", i + 1))));
         assert_eq!(c["State"]["Running"], true);
         let env: Vec<&str> = c["Config"]["Env"]
@@ -208,7 +210,7 @@ async fn a_group_scales_up_and_down() -> TestResult {
     let up = scale_group(
         &engine,
         &plan.group,
-        5,
+        Replicas::new(5)?,
         Arc::new(Recorder::default()),
         CancellationToken::new(),
         &opts,
@@ -240,7 +242,7 @@ async fn a_group_scales_up_and_down() -> TestResult {
     let down = scale_group(
         &engine,
         &plan.group,
-        1,
+        Replicas::new(1)?,
         Arc::new(Recorder::default()),
         CancellationToken::new(),
         &opts,
@@ -424,7 +426,7 @@ async fn the_shown_docker_run_command_makes_the_same_container() -> TestResult {
             .unwrap_or_default()
             .to_string();
 
-        let berth = config_fields(&inspect(berth_id).await);
+        let berth = config_fields(&inspect(berth_id.into_string()).await);
         let cli = config_fields(&inspect(cli_id).await);
         for (field, value) in &berth {
             assert_eq!(

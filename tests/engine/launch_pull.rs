@@ -9,11 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use berth_core::domain::launch::{LaunchField, LaunchRequest};
 use berth_core::domain::pull::PullProgress;
-use berth_core::services::launcher::{
-    launch, new_group_id, preview_launch, LaunchOptions, LaunchSink, PlanError, ReplicaPhase,
-    ReplicaProgress,
+use berth_core::services::launch::{
+    launch, new_group_id, preview_launch, LaunchOptions, PlanError, ReplicaPhase, ReplicaProgress,
 };
-use berth_core::services::pull::PullSink;
+use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::image_id;
 use berth_tests::fixtures::{ensure_test_images, TestRun};
 use berth_tests::registry::{free_port, LocalRegistry};
@@ -24,18 +23,19 @@ use crate::{blocking, connect, TestResult};
 #[derive(Default)]
 struct Batches(Mutex<Vec<Vec<ReplicaProgress>>>);
 
-impl LaunchSink for Batches {
-    fn progress(&self, batch: Vec<ReplicaProgress>) {
+impl Sink<Vec<ReplicaProgress>> for Batches {
+    fn send(&self, batch: Vec<ReplicaProgress>) -> bool {
         self.0.lock().unwrap().push(batch);
+        true
     }
 }
 
 #[derive(Default)]
 struct Pulls(Mutex<Vec<PullProgress>>);
 
-impl PullSink for Pulls {
-    fn progress(&self, progress: &PullProgress) -> bool {
-        self.0.lock().unwrap().push(progress.clone());
+impl Sink<PullProgress> for Pulls {
+    fn send(&self, progress: PullProgress) -> bool {
+        self.0.lock().unwrap().push(progress);
         true
     }
 }
@@ -198,8 +198,8 @@ async fn cancelling_during_the_pull_leaves_nothing() -> TestResult {
 /// Cancels the launch at the first pull progress.
 struct CancelOnProgress(CancellationToken);
 
-impl PullSink for CancelOnProgress {
-    fn progress(&self, _progress: &PullProgress) -> bool {
+impl Sink<PullProgress> for CancelOnProgress {
+    fn send(&self, _progress: PullProgress) -> bool {
         self.0.cancel();
         true
     }

@@ -13,9 +13,10 @@ use berth_core::domain::launch::{LaunchRequest, LABEL_GROUP};
 use berth_core::domain::EngineStatus;
 use berth_core::engine::{resolve_endpoint, Endpoint, Engine};
 use berth_core::services::engines::EngineManager;
-use berth_core::services::launcher::{
-    new_group_id, plan_launch, remove_launched, run_launch, LaunchOptions, NoProgress,
+use berth_core::services::launch::{
+    new_group_id, plan_launch, remove_launched, run_launch, LaunchOptions,
 };
+use berth_core::services::sink::Discard;
 use berth_core::services::stats::{StatsConfig, StatsHub};
 use berth_core::services::{run_watcher, EngineHub, WatchSink, WatcherConfig};
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
@@ -106,12 +107,16 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
     let outcome = run_launch(
         &engine,
         &plan,
-        Arc::new(NoProgress),
+        Arc::new(Discard),
         CancellationToken::new(),
         &LaunchOptions::default(),
     )
     .await;
-    let ids = outcome.running_ids();
+    let ids: Vec<String> = outcome
+        .running_ids()
+        .into_iter()
+        .map(|id| id.into_string())
+        .collect();
     // Whatever happens below, the replicas go.
     struct Cleanup(Arc<PodmanService>, String);
     impl Drop for Cleanup {
@@ -237,7 +242,7 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
     assert!(preview.containers.is_empty(), "{preview:?}");
 
     // Remove the replicas through Berth, on Podman.
-    let errors = remove_launched(&engine, &ids, 4).await?;
+    let errors = remove_launched(&engine, &outcome.running_ids(), 4).await?;
     assert!(errors.is_empty(), "{errors:?}");
     let left = {
         let p = podman.clone();
@@ -246,11 +251,4 @@ async fn podman_and_dockerd_at_once_launch_and_stats_on_podman() -> TestResult {
     };
     assert!(left.trim().is_empty(), "left on Podman: {left}");
     Ok(())
-}
-
-struct Discard;
-impl berth_core::services::stats::StatsSink for Discard {
-    fn send(&self, _: berth_core::services::stats::StatsBatch) -> bool {
-        true
-    }
 }

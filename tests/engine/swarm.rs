@@ -16,7 +16,7 @@ use berth_core::domain::launch::service::service_create_argv;
 use berth_core::domain::launch::{LaunchField, LaunchRequest};
 use berth_core::domain::swarm::SwarmState;
 use berth_core::engine::Engine;
-use berth_core::services::launcher::new_group_id;
+use berth_core::services::launch::new_group_id;
 use berth_core::services::swarm::{
     launch_service, list_services, preview_service, remove_service, scale_service, service_tasks,
     SwarmError,
@@ -194,12 +194,12 @@ async fn a_service_launches_scales_and_is_removed_like_the_cli_does() -> TestRes
     // Bad input: clear errors, nothing changed.
     let e = scale_service(&engine, &name, "100000").await.unwrap_err();
     assert!(
-        matches!(&e, SwarmError::BadReplicas(m) if m.contains("at most 500")),
+        matches!(&e, SwarmError::BadReplicas(m) if m.to_string().contains("at most 500")),
         "{e}"
     );
     let e = scale_service(&engine, &name, "-1").await.unwrap_err();
     assert!(
-        matches!(&e, SwarmError::BadReplicas(m) if m.contains("negative")),
+        matches!(&e, SwarmError::BadReplicas(m) if m.to_string().contains("negative")),
         "{e}"
     );
     let e = remove_service(&engine, "berth-no-such-service")
@@ -262,7 +262,8 @@ async fn a_service_launches_scales_and_is_removed_like_the_cli_does() -> TestRes
     let berth_made = launch_service(&engine, &eq_req, &group).await?;
     // Re-plan under another name for the CLI's twin: only `--name` differs.
     let (n, spec) = berth_core::domain::launch::validate(&eq_req).unwrap();
-    let mut plan = berth_core::domain::launch::service::plan_service(&spec, n, &group).unwrap();
+    let mut plan =
+        berth_core::domain::launch::service::plan_service(&spec, n, group.as_str()).unwrap();
     plan.name = format!("{}-cli", berth_made.name);
     let argv = service_create_argv(&plan);
     assert_eq!(argv[0], "docker");

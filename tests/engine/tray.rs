@@ -173,7 +173,7 @@ async fn tray_launch_another_reuses_the_last_form_with_fresh_names_and_ports() -
         .unwrap_or_default()
         .to_string();
     let scale = TrayId::ScaleUp {
-        group: group.clone(),
+        group: group.clone().into(),
     }
     .encode();
     let menu = build_tray_menu(&status, Some(&engine.inventory().await?), &recent);

@@ -3,34 +3,35 @@
 
 use std::sync::Arc;
 
-use berth_core::domain::launch::LaunchRequest;
+use berth_core::domain::groups::GroupRef;
+use berth_core::domain::ids::{ContainerId, GroupId, Ticket};
+use berth_core::domain::launch::{FieldError, LaunchField, LaunchRequest, Replicas};
 use berth_core::domain::pull::PullProgress;
-use berth_core::services::launcher::{
-    self, GroupAction, LaunchOptions, LaunchOutcome, LaunchPreview, LaunchSink, PlanError,
+use berth_core::services::launch::{
+    self as launcher, GroupAction, LaunchOptions, LaunchOutcome, LaunchPreview, PlanError,
     ReplicaProgress, ScaleOutcome,
 };
+use berth_core::services::sink::Sink;
 use berth_core::services::EngineHub;
 use tauri::ipc::Channel;
-use tauri::{Manager, State};
-use tokio_util::sync::CancellationToken;
+use tauri::State;
 
 use super::error::{IpcError, IpcErrorKind};
-use super::images::ChannelSink as PullChannelSink;
-use super::streams::Streams;
-
-/// The launches in flight, by the ticket the UI chose: the same ticket registry as the
-/// streams', kept apart so `stop_stream` and `cancel_launch` each reach only their own kind.
-#[derive(Default)]
-pub struct Launches(Streams);
+use super::streams::ChannelSink as PullChannelSink;
+pub use super::streams::Launches;
 
 /// Progress batches go straight to the window's channel.
 struct ChannelSink(Channel<Vec<ReplicaProgress>>);
 
-impl LaunchSink for ChannelSink {
-    fn progress(&self, batch: Vec<ReplicaProgress>) {
+impl Sink<Vec<ReplicaProgress>> for ChannelSink {
+    fn send(&self, batch: Vec<ReplicaProgress>) -> bool {
         // A closed channel means the window went away; the launch itself goes on.
-        if let Err(e) = self.0.send(batch) {
-            tracing::debug!(error = %e, "launch progress not delivered");
+        match self.0.send(batch) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::debug!(error = %e, "launch progress not delivered");
+                false
+            }
         }
     }
 }
@@ -57,7 +58,7 @@ impl From<PlanError> for IpcError {
 pub async fn launch_preview(
     hub: State<'_, Arc<EngineHub>>,
     request: LaunchRequest,
-    group: Option<String>,
+    group: Option<GroupId>,
 ) -> Result<LaunchPreview, IpcError> {
     let group = group.unwrap_or_else(launcher::new_group_id);
     Ok(launcher::preview_launch(&hub.engine()?, &request, &group).await?)
@@ -74,40 +75,39 @@ pub async fn launch<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     hub: State<'_, Arc<EngineHub>>,
     launches: State<'_, Launches>,
-    app_cancel: State<'_, CancellationToken>,
+    settings: State<'_, Arc<crate::settings::SettingsState>>,
     request: LaunchRequest,
-    group: String,
-    ticket: String,
+    group: GroupId,
+    ticket: Ticket,
     on_progress: Channel<Vec<ReplicaProgress>>,
     on_pull: Channel<PullProgress>,
 ) -> Result<LaunchOutcome, IpcError> {
     let engine = hub.engine()?;
-    let lease = launches.0.begin(&ticket, &app_cancel);
-    let result = launcher::launch(
-        &engine,
-        &request,
-        &group,
-        Arc::new(ChannelSink(on_progress)),
-        Arc::new(PullChannelSink(on_pull)),
-        lease.token.clone(),
-        &LaunchOptions::default(),
-    )
-    .await;
-    launches.0.end(&ticket, &lease);
-    let outcome = result?;
+    let form = request.clone();
+    let running = launches.0.start(ticket.into(), |cancel| async move {
+        launcher::launch(
+            &engine,
+            &form,
+            &group,
+            Arc::new(ChannelSink(on_progress)),
+            Arc::new(PullChannelSink(on_pull)),
+            cancel,
+            &LaunchOptions::default(),
+        )
+        .await
+    });
+    let outcome = running.join().await??;
     // Issue #6: an image something was launched from becomes a recent image, with this form.
     if !outcome.running_ids().is_empty() {
-        if let Some(settings) = app.try_state::<crate::settings::SettingsState>() {
-            settings.remember_launch(&app, &request);
-        }
+        settings.remember_launch(&app, &request);
     }
     Ok(outcome)
 }
 
 /// Cancels the launch or scale-up with this ticket; false if it already ended.
 #[tauri::command]
-pub fn cancel_launch(launches: State<'_, Launches>, ticket: String) -> bool {
-    launches.0.cancel(&ticket)
+pub fn cancel_launch(launches: State<'_, Launches>, ticket: Ticket) -> bool {
+    launches.0.stop(&ticket)
 }
 
 /// Scales a launch group to `replicas` (up: more of the same; down: highest numbers go).
@@ -115,36 +115,58 @@ pub fn cancel_launch(launches: State<'_, Launches>, ticket: String) -> bool {
 pub async fn scale_group(
     hub: State<'_, Arc<EngineHub>>,
     launches: State<'_, Launches>,
-    app_cancel: State<'_, CancellationToken>,
-    group: String,
+    group: GroupId,
     replicas: u32,
-    ticket: String,
+    ticket: Ticket,
     on_progress: Channel<Vec<ReplicaProgress>>,
 ) -> Result<ScaleOutcome, IpcError> {
+    // The UI checks the count first; a bad one here is still a field error.
+    let replicas = Replicas::new(replicas).map_err(|e| {
+        PlanError::Invalid(vec![FieldError::new(LaunchField::Replicas, e.to_string())])
+    })?;
     let engine = hub.engine()?;
-    let lease = launches.0.begin(&ticket, &app_cancel);
     let sink = Arc::new(ChannelSink(on_progress));
-    let result = launcher::scale_group(
-        &engine,
-        &group,
-        replicas,
-        sink,
-        lease.token.clone(),
-        &LaunchOptions::default(),
-    )
-    .await;
-    launches.0.end(&ticket, &lease);
-    Ok(result?)
+    let running = launches.0.start(ticket.into(), |cancel| async move {
+        launcher::scale_group(
+            &engine,
+            &group,
+            replicas,
+            sink,
+            cancel,
+            &LaunchOptions::default(),
+        )
+        .await
+    });
+    Ok(running.join().await??)
+}
+
+/// Which group an action is for: a launch group's id as a plain string (what the groups view
+/// has always sent), or a reference to a group of any kind (`{kind: "compose_project", ...}`).
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+pub enum GroupTarget {
+    Launch(GroupId),
+    Any(GroupRef),
+}
+
+impl From<GroupTarget> for GroupRef {
+    fn from(t: GroupTarget) -> Self {
+        match t {
+            GroupTarget::Launch(group) => GroupRef::Launch { group },
+            GroupTarget::Any(r) => r,
+        }
+    }
 }
 
 /// Starts, stops or removes every member; returns `name: reason` for each failure.
 #[tauri::command]
 pub async fn group_action(
     hub: State<'_, Arc<EngineHub>>,
-    group: String,
+    group: GroupTarget,
     action: GroupAction,
 ) -> Result<Vec<String>, IpcError> {
     let concurrency = LaunchOptions::default().concurrency;
+    let group = GroupRef::from(group);
     Ok(launcher::group_action(&hub.engine()?, &group, action, concurrency).await?)
 }
 
@@ -152,7 +174,7 @@ pub async fn group_action(
 #[tauri::command]
 pub async fn remove_launched(
     hub: State<'_, Arc<EngineHub>>,
-    ids: Vec<String>,
+    ids: Vec<ContainerId>,
 ) -> Result<Vec<String>, IpcError> {
     let concurrency = LaunchOptions::default().concurrency;
     Ok(launcher::remove_launched(&hub.engine()?, &ids, concurrency).await?)

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
+use berth_core::domain::ids::GroupId;
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::swarm::{NodeTasks, ServiceSummary, SwarmInfo};
-use berth_core::services::launcher;
+use berth_core::services::launch as launcher;
 use berth_core::services::swarm::{
     self, ServiceLaunched, ServicePreview, ServiceScaled, SwarmError,
 };
@@ -51,7 +52,7 @@ pub async fn swarm_info(hub: State<'_, Arc<EngineHub>>) -> Result<SwarmInfo, Ipc
 pub async fn service_preview(
     hub: State<'_, Arc<EngineHub>>,
     request: LaunchRequest,
-    group: Option<String>,
+    group: Option<GroupId>,
 ) -> Result<ServicePreview, IpcError> {
     let group = group.unwrap_or_else(launcher::new_group_id);
     Ok(swarm::preview_service(&hub.engine()?, &request, &group).await?)
@@ -61,7 +62,7 @@ pub async fn service_preview(
 pub async fn launch_service(
     hub: State<'_, Arc<EngineHub>>,
     request: LaunchRequest,
-    group: String,
+    group: GroupId,
 ) -> Result<ServiceLaunched, IpcError> {
     Ok(swarm::launch_service(&hub.engine()?, &request, &group).await?)
 }

@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::engine::{resolve_endpoint, Engine};
-use berth_core::services::launcher::{
-    new_group_id, plan_launch, run_launch, LaunchOptions, NoProgress, PlanError,
+use berth_core::services::launch::{
+    new_group_id, plan_launch, run_launch, LaunchOptions, PlanError,
 };
+use berth_core::services::sink::Discard;
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
 use bollard::models::ContainerCreateBody;
@@ -102,7 +103,7 @@ async fn berth(engine: &Engine, run: &TestRun, n: usize, concurrency: usize) -> 
     let outcome = run_launch(
         engine,
         &plan,
-        Arc::new(NoProgress),
+        Arc::new(Discard),
         CancellationToken::new(),
         &options,
     )

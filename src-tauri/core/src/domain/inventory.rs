@@ -3,15 +3,31 @@ use std::collections::HashMap;
 use serde::Serialize;
 use ts_rs::TS;
 
+use super::groups::{find_groups, Group};
 use super::{ContainerSummary, ImageSummary};
 
 /// One consistent picture of an engine's containers and images, fetched together so the
-/// per-image counts agree with the container list.
+/// per-image counts and the groups agree with the container list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Inventory {
     pub containers: Vec<ContainerSummary>,
     pub images: Vec<ImageSummary>,
+    /// Launch groups, Compose projects and services (see [`find_groups`]).
+    pub groups: Vec<Group>,
+}
+
+impl Inventory {
+    /// The picture built from one listing: images get their container counts, and the
+    /// groups are read from the containers' labels.
+    pub fn new(containers: Vec<ContainerSummary>, mut images: Vec<ImageSummary>) -> Self {
+        count_containers_per_image(&mut images, &containers);
+        Self {
+            groups: find_groups(&containers),
+            containers,
+            images,
+        }
+    }
 }
 
 /// Fills each image's running/total container counts from the container list.

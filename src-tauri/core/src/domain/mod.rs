@@ -6,6 +6,7 @@ pub mod container;
 pub mod engine_info;
 pub mod engines;
 pub mod first_run;
+pub mod groups;
 pub mod ids;
 pub mod image;
 pub mod image_ops;

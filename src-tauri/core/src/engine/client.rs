@@ -5,7 +5,7 @@ use bollard::Docker;
 use super::remote::Dialer;
 use super::{Endpoint, EngineError, Transport};
 use crate::domain::engines::EngineFlavor;
-use crate::domain::{count_containers_per_image, EngineInfo, Inventory};
+use crate::domain::{EngineInfo, Inventory};
 
 /// Seconds before a request (not a stream) is given up. Short, because a local engine answers
 /// in milliseconds and the UI should say "unreachable" quickly rather than hang.
@@ -119,9 +119,7 @@ impl Engine {
     /// Containers and images fetched together (in parallel), with per-image counts filled.
     pub async fn inventory(&self) -> Result<Inventory, EngineError> {
         let (containers, images) = tokio::try_join!(self.list_containers(), self.list_images())?;
-        let mut images = images;
-        count_containers_per_image(&mut images, &containers);
-        Ok(Inventory { containers, images })
+        Ok(Inventory::new(containers, images))
     }
 
     /// The timeout used for ordinary requests; streams are not bound by it.

@@ -7,7 +7,7 @@ pub mod first_run;
 mod host_ports;
 pub mod host_stats;
 mod hub;
-pub mod launcher;
+pub mod launch;
 pub mod learn;
 pub mod logs;
 pub mod pull;

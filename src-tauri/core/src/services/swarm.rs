@@ -5,11 +5,14 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::domain::ids::GroupId;
 use crate::domain::launch::service::{
     plan_service, service_create_line, service_field_notes, service_name_from_pattern,
     service_rm_line, service_scale_line, FieldNote, ServicePlan,
 };
-use crate::domain::launch::{validate, FieldError, LaunchField, LaunchRequest, MAX_REPLICAS};
+use crate::domain::launch::{
+    validate, FieldError, LaunchField, LaunchRequest, Replicas, ReplicasError,
+};
 use crate::domain::swarm::{tasks_by_node, NodeTasks, ServiceSummary, SwarmInfo};
 use crate::engine::{Engine, EngineError};
 
@@ -21,8 +24,8 @@ pub enum SwarmError {
     #[error("the launch form has problems")]
     Invalid(Vec<FieldError>),
     /// A scale target that is not a whole number in range.
-    #[error("{0}")]
-    BadReplicas(String),
+    #[error(transparent)]
+    BadReplicas(#[from] ReplicasError),
     #[error("there is no service {0} on this engine (removed already?)")]
     Missing(String),
     #[error(transparent)]
@@ -33,7 +36,7 @@ pub enum SwarmError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ServicePreview {
-    pub group: String,
+    pub group: GroupId,
     /// The service's name, once the pattern gives a valid one.
     pub name: Option<String>,
     pub replicas: Option<u32>,
@@ -76,10 +79,10 @@ pub async fn require_manager(engine: &Engine) -> Result<SwarmInfo, SwarmError> {
 async fn plan(
     engine: &Engine,
     request: &LaunchRequest,
-    group: &str,
+    group: &GroupId,
 ) -> Result<ServicePlan, Vec<FieldError>> {
     let (replicas, spec) = validate(request)?;
-    let plan = plan_service(&spec, replicas, group)?;
+    let plan = plan_service(&spec, replicas, group.as_str())?;
     let mut errors = Vec::new();
     // Services pull on each node when the image is missing; Berth only launches services
     // from an image the manager has, so nothing waits on a registry nobody can reach.
@@ -116,7 +119,7 @@ async fn plan(
 pub async fn preview_service(
     engine: &Engine,
     request: &LaunchRequest,
-    group: &str,
+    group: &GroupId,
 ) -> Result<ServicePreview, SwarmError> {
     require_manager(engine).await?;
     let (name, replicas, errors, command) = match plan(engine, request, group).await {
@@ -134,7 +137,7 @@ pub async fn preview_service(
             .map(|(_, s)| service_name_from_pattern(&s.name_pattern))
     });
     Ok(ServicePreview {
-        group: group.to_string(),
+        group: group.clone(),
         notes: service_field_notes(shown_name.as_deref()),
         name,
         replicas,
@@ -148,7 +151,7 @@ pub async fn preview_service(
 pub async fn launch_service(
     engine: &Engine,
     request: &LaunchRequest,
-    group: &str,
+    group: &GroupId,
 ) -> Result<ServiceLaunched, SwarmError> {
     require_manager(engine).await?;
     let plan = plan(engine, request, group)
@@ -163,34 +166,14 @@ pub async fn launch_service(
     })
 }
 
-/// A scale target as typed: 0 (stop every task, keep the service) up to the launch limit.
-pub fn parse_scale(text: &str) -> Result<u32, String> {
-    let t = text.trim();
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) {
-        return match t.parse::<u64>() {
-            Ok(n) if n <= u64::from(MAX_REPLICAS) => Ok(n as u32),
-            _ => Err(format!(
-                "at most {MAX_REPLICAS} replicas: the same limit as a launch, so a typo \
-                 (5000 for 50) does not swamp the engine"
-            )),
-        };
-    }
-    if t.strip_prefix('-')
-        .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
-    {
-        return Err("a replica count cannot be negative".into());
-    }
-    Err(format!(
-        "{t:?} is not a whole number of replicas (0 to {MAX_REPLICAS})"
-    ))
-}
-
+/// Scales the service to `replicas` as typed: 0 (stop every task, keep the service) up to
+/// the launch limit.
 pub async fn scale_service(
     engine: &Engine,
     service: &str,
     replicas: &str,
 ) -> Result<ServiceScaled, SwarmError> {
-    let replicas = parse_scale(replicas).map_err(SwarmError::BadReplicas)?;
+    let replicas = Replicas::parse(replicas)?.get();
     require_manager(engine).await?;
     let name = service_name(engine, service).await?;
     engine.scale_service(service, replicas).await?;
@@ -236,26 +219,5 @@ async fn service_name(engine: &Engine, service: &str) -> Result<String, SwarmErr
             .unwrap_or_else(|| service.into())),
         Err(EngineError::NotFound { .. }) => Err(SwarmError::Missing(service.to_string())),
         Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scale_targets_reuse_the_launch_limit() {
-        assert_eq!(parse_scale("0"), Ok(0));
-        assert_eq!(parse_scale(" 5 "), Ok(5));
-        assert_eq!(parse_scale("500"), Ok(500));
-        assert!(parse_scale("501").unwrap_err().contains("at most 500"));
-        assert!(parse_scale("99999999999999999999999")
-            .unwrap_err()
-            .contains("at most 500"));
-        assert!(parse_scale("-2").unwrap_err().contains("negative"));
-        assert!(parse_scale("2.5")
-            .unwrap_err()
-            .contains("not a whole number"));
-        assert!(parse_scale("").unwrap_err().contains("not a whole number"));
     }
 }

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use super::actions::run_action;
-use super::launcher::{self, LaunchOptions, NoProgress};
-use super::pull::PullSink;
+use super::launch::{self as launcher, LaunchOptions};
+use super::sink::Discard;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
 use crate::domain::launch::plan::spec_from_labels;
-use crate::domain::launch::{LaunchRequest, LABEL_GROUP};
+use crate::domain::launch::{LaunchRequest, Replicas, LABEL_GROUP};
 use crate::domain::settings::RecentImage;
 use crate::engine::{Engine, EngineError};
 
@@ -97,11 +97,15 @@ pub async fn tray_action(
                 .iter()
                 .find_map(|c| spec_from_labels(&c.labels))
                 .map(|spec| spec.to_request(1));
+            let target = match Replicas::new(members.len() as u32 + 1) {
+                Ok(n) => n,
+                Err(e) => return TrayOutcome::Failed(e.to_string()),
+            };
             let result = launcher::scale_group(
                 &engine,
                 &group,
-                members.len() as u32 + 1,
-                Arc::new(NoProgress),
+                target,
+                Arc::new(Discard),
                 CancellationToken::new(),
                 &LaunchOptions::default(),
             )
@@ -158,8 +162,10 @@ async fn launch_recent(engine: &Engine, stored: &LaunchRequest) -> TrayOutcome {
         engine,
         &request,
         &group,
-        Arc::new(NoProgress),
-        Arc::new(QuietPull),
+        Arc::new(Discard),
+        // The tray has no progress view; Discard never reports the subscriber gone, so a
+        // pull still runs to the end.
+        Arc::new(Discard),
         CancellationToken::new(),
         &LaunchOptions::default(),
     )
@@ -186,15 +192,6 @@ async fn launch_recent(engine: &Engine, stored: &LaunchRequest) -> TrayOutcome {
             request.image,
             plan_error(e)
         )),
-    }
-}
-
-/// A pull nobody watches (the tray has no progress view); it must still run to the end.
-struct QuietPull;
-
-impl PullSink for QuietPull {
-    fn progress(&self, _progress: &crate::domain::pull::PullProgress) -> bool {
-        true
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::ids::GroupId;
 use crate::domain::launch::plan::spec_from_labels;
 use crate::domain::launch::LABEL_GROUP;
 use crate::domain::{ContainerState, ContainerSummary, EngineStatus, Inventory};
@@ -54,7 +55,7 @@ pub enum TrayId {
     },
     /// One more replica of a launch group, with the group's own launch settings.
     ScaleUp {
-        group: String,
+        group: GroupId,
     },
     /// A new container of a recent image, with the form it was last launched with.
     LaunchRecent {
@@ -99,7 +100,7 @@ impl TrayId {
         }
         let group = s.strip_prefix("scale-up:")?;
         (!group.is_empty()).then(|| Self::ScaleUp {
-            group: group.to_string(),
+            group: GroupId::new(group),
         })
     }
 }
@@ -235,7 +236,7 @@ pub fn build_tray_menu(
             launch_items.extend(groups.iter().take(MAX_LAUNCH_ANOTHER).map(|g| {
                 action(
                     TrayId::ScaleUp {
-                        group: g.id.clone(),
+                        group: GroupId::new(g.id.clone()),
                     },
                     format!("{} (group of {})", g.image, g.members),
                 )
@@ -357,10 +358,7 @@ mod tests {
     }
 
     fn inventory(containers: Vec<ContainerSummary>) -> Inventory {
-        Inventory {
-            containers,
-            images: vec![],
-        }
+        Inventory::new(containers, vec![])
     }
 
     fn ids(items: &[TrayItem]) -> Vec<TrayId> {
@@ -550,10 +548,7 @@ mod tests {
     #[test]
     fn recent_images_come_first_in_launch_another_then_groups() {
         let status = connected();
-        let inv = Inventory {
-            containers: vec![],
-            images: vec![],
-        };
+        let inv = Inventory::new(vec![], vec![]);
         // No containers, no groups: recent images alone still make the submenu.
         let recent = vec!["berth-test/app:latest".to_string(), "busybox".to_string()];
         let menu = build_tray_menu(&status, Some(&inv), &recent);

@@ -4,24 +4,28 @@
 
 pub mod cli;
 pub mod env;
+pub mod labels;
 pub mod names;
 pub mod plan;
 pub mod ports;
+pub mod replicas;
 pub mod service;
 pub mod shell;
 pub mod spec;
 
 pub use cli::{docker_run_argv, docker_run_line};
+pub use labels::BerthLabel;
 pub use plan::{build_plan, LaunchPlan, ReplicaConfig};
 pub use ports::{PortBinding, PortSpec, Protocol};
+pub use replicas::{Replicas, ReplicasError, MAX_REPLICAS};
 pub use spec::{
     validate, FieldError, LaunchField, LaunchRequest, LaunchSpec, RestartPolicy, VolumeSource,
-    VolumeSpec, MAX_REPLICAS,
+    VolumeSpec,
 };
 
-/// Label holding the launch group's id: every replica of one launch (and of later scale-ups).
-pub const LABEL_GROUP: &str = "berth.group";
-/// Label holding the replica's number within its group (the `{n}` of its name).
-pub const LABEL_REPLICA: &str = "berth.replica";
-/// Label holding the group's [`LaunchSpec`] as JSON, so it can be scaled after a restart.
-pub const LABEL_LAUNCH: &str = "berth.launch";
+/// The `berth.group` label key (see [`BerthLabel`]), as a constant for filters and maps.
+pub const LABEL_GROUP: &str = BerthLabel::Group.key();
+/// The `berth.replica` label key.
+pub const LABEL_REPLICA: &str = BerthLabel::Replica.key();
+/// The `berth.launch` label key.
+pub const LABEL_LAUNCH: &str = BerthLabel::Launch.key();

@@ -9,6 +9,7 @@ use super::names::{plan_names, render};
 use super::ports::{plan_ports, PortBinding, Protocol};
 use super::spec::{FieldError, LaunchField, LaunchSpec, RestartPolicy, VolumeSource};
 use super::{LABEL_GROUP, LABEL_LAUNCH, LABEL_REPLICA};
+use crate::domain::ids::GroupId;
 
 /// Everything one replica is created with. The engine request and the `docker run` command
 /// are both rendered from this, so they cannot drift apart.
@@ -37,7 +38,7 @@ pub struct ReplicaConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct LaunchPlan {
-    pub group: String,
+    pub group: GroupId,
     pub spec: LaunchSpec,
     pub replicas: Vec<ReplicaConfig>,
 }
@@ -99,7 +100,7 @@ pub fn build_plan(
         })
         .collect();
     Ok(LaunchPlan {
-        group: group.to_string(),
+        group: GroupId::new(group),
         spec: spec.clone(),
         replicas,
     })

@@ -9,12 +9,10 @@ use ts_rs::TS;
 use super::env::{parse_env, parse_pairs};
 use super::names::normalize_pattern;
 use super::ports::{parse_ports, PortSpec};
+use super::replicas::Replicas;
 use super::shell;
 use super::{LABEL_GROUP, LABEL_LAUNCH, LABEL_REPLICA};
 
-/// Most replicas one launch may ask for. A desktop engine at ~0.2 s per container would
-/// take minutes beyond this, and a typo (5000 for 50) should not start that.
-pub const MAX_REPLICAS: u32 = 500;
 /// The engine refuses memory limits under 6 MiB.
 pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
 
@@ -189,8 +187,9 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
             format!("{image:?} is not an image reference"),
         );
     }
-    let replicas = parse_replicas(&req.replicas)
-        .map_err(|m| err(LaunchField::Replicas, m))
+    let replicas = Replicas::parse_launch(&req.replicas)
+        .map(Replicas::get)
+        .map_err(|e| err(LaunchField::Replicas, e.to_string()))
         .ok();
     let name_pattern = normalize_pattern(&req.name_pattern, &image)
         .map_err(|m| err(LaunchField::NamePattern, m))
@@ -291,30 +290,6 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
             },
         )),
         _ => Err(errors),
-    }
-}
-
-pub fn parse_replicas(text: &str) -> Result<u32, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err("how many replicas? (1 to 500)".into());
-    }
-    let digits = text.strip_prefix('+').unwrap_or(text);
-    if let Some(rest) = text.strip_prefix('-') {
-        if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_digit()) {
-            return Err("at least 1 replica".into());
-        }
-    }
-    if !digits.chars().all(|c| c.is_ascii_digit()) || digits.is_empty() {
-        return Err(format!("{text:?} is not a whole number"));
-    }
-    match digits.parse::<u64>() {
-        Ok(0) => Err("at least 1 replica".into()),
-        Ok(n) if n <= u64::from(MAX_REPLICAS) => Ok(n as u32),
-        _ => Err(format!(
-            "at most {MAX_REPLICAS} replicas at once: more would take minutes and could \
-             overwhelm the engine; launch in steps, or scale the group up later"
-        )),
     }
 }
 
@@ -613,24 +588,6 @@ mod tests {
         assert_eq!(spec.command, None);
         assert_eq!(spec.restart, RestartPolicy::No);
         assert_eq!(spec.network, None);
-    }
-
-    #[test]
-    fn replica_counts_are_checked_with_reasons() {
-        assert_eq!(parse_replicas(" 12 "), Ok(12));
-        assert_eq!(parse_replicas("500"), Ok(500));
-        assert!(parse_replicas("0").unwrap_err().contains("at least 1"));
-        assert!(parse_replicas("-3").unwrap_err().contains("at least 1"));
-        assert!(parse_replicas("abc")
-            .unwrap_err()
-            .contains("not a whole number"));
-        assert!(parse_replicas("2.5")
-            .unwrap_err()
-            .contains("not a whole number"));
-        assert!(parse_replicas("501").unwrap_err().contains("at most 500"));
-        assert!(parse_replicas("99999999999999999999999")
-            .unwrap_err()
-            .contains("at most 500"));
     }
 
     #[test]

@@ -1,0 +1,16 @@
+//! The launcher, by concern: [`plan`] (validate, plan names, ports and the pull, preview),
+//! [`run`] (parallel create+start with progress, cancel and rollback) and [`groups`]
+//! (members, scaling, group actions, removing what a launch made).
+
+pub mod groups;
+pub mod plan;
+pub mod run;
+
+pub use groups::{
+    group_action, group_members, remove_launched, scale_group, GroupAction, ScaleOutcome,
+};
+pub use plan::{
+    is_group_id, new_group_id, plan_launch, prepare_launch, preview_launch, pull_for_missing,
+    LaunchPreview, PlanError, PlannedPull, ReplicaPreview,
+};
+pub use run::{launch, run_launch, LaunchOptions, LaunchOutcome, ReplicaPhase, ReplicaProgress};
