@@ -8,7 +8,9 @@ import { listen } from "@tauri-apps/api/event";
 
 import type { IpcError } from "./bindings/IpcError";
 import type { IpcErrorKind } from "./bindings/IpcErrorKind";
-import type { CommandName, EventName } from "./names";
+// Generated from the shell's one list of names: a command renamed in Rust fails `npm run check`.
+import type { CommandName } from "./bindings/CommandName";
+import type { EventName } from "./bindings/EventName";
 
 export type { IpcError, IpcErrorKind };
 export type { CommandName, EventName };
