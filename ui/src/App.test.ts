@@ -343,7 +343,7 @@ describe("containers view", () => {
 
   it("greets an empty engine", async () => {
     mocked.engineStatus.mockResolvedValue(connected);
-    mocked.inventory.mockResolvedValue({ containers: [], images: [] });
+    mocked.inventory.mockResolvedValue({ containers: [], images: [], groups: [] });
     const { findByTestId, getByTestId } = render(App);
     expect((await findByTestId("containers-empty")).textContent).toContain("No containers yet");
     await fireEvent.click(getByTestId("tab-images"));

@@ -9,7 +9,6 @@ import ContainersView from "../features/containers/ContainersView.svelte";
 import EnginesView from "../features/engines/EnginesView.svelte";
 import ImagesView from "../features/images/ImagesView.svelte";
 import GroupsView from "../features/launch/GroupsView.svelte";
-import { launchGroups } from "../features/launch/model";
 import LearnView from "../features/learn/LearnView.svelte";
 import SettingsView from "../features/settings/SettingsView.svelte";
 import ServicesView from "../features/swarm/ServicesView.svelte";
@@ -113,10 +112,10 @@ export const VIEWS: readonly ViewSpec[] = [
     id: "groups",
     label: "Groups",
     icon: icons.groups,
-    count: (inv) => launchGroups(inv.containers).length,
+    count: (inv) => inv.groups.length,
     needsEngine: true,
     component: GroupsView,
-    props: (_shell, inv) => ({ containers: inv.containers }),
+    props: (_shell, inv) => ({ groups: inv.groups, containers: inv.containers }),
   }),
   view({
     id: "services",

@@ -3,6 +3,7 @@
  */
 import type { EngineInfo, EngineProblem, EngineProblemKind, Inventory } from "../ipc/commands";
 import type { ContainerState, ContainerSummary, PortMapping } from "../ipc/containers";
+import type { ComposeLabel, Group } from "../ipc/groups";
 import type { ImageSummary } from "../ipc/images";
 import { isUp } from "../lib/format";
 
@@ -162,7 +163,7 @@ export function makeInventory(count: number, nowSeconds = Math.floor(Date.now() 
       status: statusText(state, ageMinutes, i),
       ports: ports(i, state),
       created: nowSeconds - ageMinutes * 60 - 5,
-      labels: i % 4 === 0 ? { "com.docker.compose.project": "acme" } : {},
+      labels: i % 4 === 0 ? { [PROJECT]: "acme" } : {},
     });
   }
   for (const image of images) {
@@ -172,5 +173,28 @@ export function makeInventory(count: number, nowSeconds = Math.floor(Date.now() 
       if (isUp(c.state)) image.containers_running++;
     }
   }
-  return { containers, images };
+  return { containers, images, groups: projectGroups(containers) };
+}
+
+const PROJECT: ComposeLabel = "com.docker.compose.project";
+
+/** The fixtures' Compose projects as the backend's group finder reports them. */
+function projectGroups(containers: readonly ContainerSummary[]): Group[] {
+  const acme = containers.filter((c) => c.labels[PROJECT] === "acme");
+  if (acme.length === 0) return [];
+  return [
+    {
+      kind: "compose_project",
+      reference: { kind: "compose_project", project: "acme" },
+      key: "compose:acme",
+      name: "acme",
+      image: "",
+      selector: { has: [], equal: { [PROJECT]: "acme" }, not_equal: {} },
+      members: acme.map((c) => c.id),
+      running: acme.filter((c) => isUp(c.state)).length,
+      total: acme.length,
+      scaling: "not_scalable",
+      spec: null,
+    },
+  ];
 }

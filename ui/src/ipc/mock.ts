@@ -18,7 +18,7 @@ const PROBLEM_KINDS: readonly string[] = ["unreachable", "permission_denied", "b
 export function installMock(scenario: string, params: URLSearchParams): void {
   const count = Number(params.get("count") ?? (scenario === "many" ? 1000 : scenario === "empty" ? 0 : 30));
   let inventory: Inventory = makeInventory(count);
-  if (scenario === "empty") inventory = { containers: [], images: [] };
+  if (scenario === "empty") inventory = { containers: [], images: [], groups: [] };
 
   let status: EngineStatus = { state: "connected", info: engineInfo };
   if (PROBLEM_KINDS.includes(scenario)) {

@@ -34,7 +34,7 @@ describe("EngineTag (issue #8: each view says which engine it shows)", () => {
   it("appears in a main view's header", () => {
     const info = { ...engineInfo, engine_name: "remote-1" };
     const { getByTestId, container } = render(GroupsView, {
-      props: { containers: [] },
+      props: { groups: [], containers: [] },
       context: shownEngineContext(info),
     });
     const tag = getByTestId("view-engine");

@@ -1,24 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import type { ContainerSummary } from "../../ipc/containers";
 import type { ReplicaProgress } from "../../ipc/launch";
-import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, launchGroups, memberPorts, pullNote, scaleError } from "./model";
-
-function container(name: string, labels: Record<string, string>, state: ContainerSummary["state"] = "running"): ContainerSummary {
-  return {
-    id: `id-${name}`,
-    short_id: name,
-    name,
-    image: "app:1",
-    image_id: "sha256:x",
-    command: "",
-    state,
-    status: "",
-    ports: [],
-    created: 0,
-    labels,
-  };
-}
+import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, memberPorts, pullNote, scaleError } from "./model";
 
 describe("launch model", () => {
   it("starts with one replica and the image", () => {
@@ -54,22 +37,6 @@ describe("launch model", () => {
     let rows = applyBatch(new Map(), [p(1, "pending"), p(2, "pending")]);
     rows = applyBatch(rows, [p(1, "running"), p(2, "failed")]);
     expect(countPhases(rows.values())).toMatchObject({ running: 1, failed: 1, pending: 0 });
-  });
-
-  it("finds launch groups in the container list", () => {
-    const spec = JSON.stringify({ image: "app:1", name_pattern: "web-{n}" });
-    const groups = launchGroups([
-      container("web-2", { "berth.group": "g1", "berth.replica": "2", "berth.launch": spec }, "exited"),
-      container("web-1", { "berth.group": "g1", "berth.replica": "1", "berth.launch": spec }),
-      container("loner", {}),
-      container("x-1", { "berth.group": "g0", "berth.replica": "1", "berth.launch": "{broken" }),
-    ]);
-    expect(groups.map((g) => g.id)).toEqual(["g0", "g1"]);
-    const g1 = groups[1]!;
-    expect(g1.members.map((m) => m.name)).toEqual(["web-1", "web-2"]);
-    expect(g1.running).toBe(1);
-    expect(g1.pattern).toBe("web-{n}");
-    expect(groups[0]!.pattern).toBeNull();
   });
 
   it("checks scale targets", () => {

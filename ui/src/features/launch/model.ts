@@ -1,11 +1,6 @@
 /** The launch dialog's and the groups view's logic, free of components so it is unit-tested. */
-import type { ContainerSummary, PortMapping } from "../../ipc/containers";
-import { isUp } from "../../lib/format";
-import type { FieldError, LaunchField, LaunchRequest, LaunchSpec, PlannedPull, ReplicaPhase, ReplicaProgress } from "../../ipc/launch";
-
-export const GROUP_LABEL = "berth.group";
-export const REPLICA_LABEL = "berth.replica";
-export const LAUNCH_LABEL = "berth.launch";
+import type { PortMapping } from "../../ipc/containers";
+import type { FieldError, LaunchField, LaunchRequest, PlannedPull, ReplicaPhase, ReplicaProgress } from "../../ipc/launch";
 
 /** A fresh form for `image`: one replica, everything else defaulted. */
 export function emptyRequest(image: string): LaunchRequest {
@@ -70,56 +65,6 @@ export function countPhases(rows: Iterable<ReplicaProgress>): PhaseCounts {
   };
   for (const r of rows) counts[r.phase]++;
   return counts;
-}
-
-/** One launch group as the groups view shows it. */
-export interface GroupView {
-  id: string;
-  image: string;
-  pattern: string | null;
-  members: ContainerSummary[];
-  running: number;
-}
-
-function replicaOf(c: ContainerSummary): number {
-  const n = Number(c.labels[REPLICA_LABEL]);
-  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
-}
-
-function specOf(c: ContainerSummary): LaunchSpec | null {
-  const raw = c.labels[LAUNCH_LABEL];
-  if (!raw) return null;
-  try {
-    return JSON.parse(raw) as LaunchSpec;
-  } catch {
-    return null;
-  }
-}
-
-
-/** Containers grouped by their launch-group label, members by replica number, groups by id. */
-export function launchGroups(containers: readonly ContainerSummary[]): GroupView[] {
-  const byId = new Map<string, ContainerSummary[]>();
-  for (const c of containers) {
-    const id = c.labels[GROUP_LABEL];
-    if (!id) continue;
-    const list = byId.get(id);
-    if (list) list.push(c);
-    else byId.set(id, [c]);
-  }
-  return [...byId.entries()]
-    .map(([id, members]) => {
-      members.sort((a, b) => replicaOf(a) - replicaOf(b));
-      const spec = members.map(specOf).find((s) => s !== null) ?? null;
-      return {
-        id,
-        image: spec?.image ?? members[0]?.image ?? "",
-        pattern: spec?.name_pattern ?? null,
-        members,
-        running: members.filter((m) => isUp(m.state)).length,
-      };
-    })
-    .sort((a, b) => a.image.localeCompare(b.image) || a.id.localeCompare(b.id));
 }
 
 /** Checks a scale target typed in the groups view; null when fine. */

@@ -1,0 +1,53 @@
+/**
+ * The groups view shows the groups the backend found (launch groups and Compose projects),
+ * scales only what can scale, and acts on a group by its reference.
+ */
+import { fireEvent, render } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+import { makeInventory } from "../../dev/fixtures";
+import * as ipc from "../../ipc/groups";
+import type { Group } from "../../ipc/groups";
+import GroupsView from "./GroupsView.svelte";
+
+vi.mock("../../ipc/groups", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../ipc/groups")>()),
+  groupAction: vi.fn(),
+}));
+const mocked = vi.mocked(ipc);
+
+const inventory = makeInventory(8);
+const [a, b] = inventory.containers;
+const launch: Group = {
+  kind: "launch",
+  reference: { kind: "launch", group: "g1" },
+  key: "launch:g1",
+  name: "web-{n}",
+  image: "app:1",
+  selector: { has: [], equal: { "berth.group": "g1" }, not_equal: {} },
+  members: [a!.id, b!.id],
+  running: 2,
+  total: 2,
+  scaling: "launch_spec",
+  spec: null,
+};
+
+describe("GroupsView", () => {
+  beforeEach(() => mocked.groupAction.mockResolvedValue([]));
+
+  it("lists every group found, and offers scaling only where it applies", () => {
+    const groups = [launch, ...inventory.groups];
+    const { getAllByTestId } = render(GroupsView, { props: { groups, containers: inventory.containers } });
+    const cards = getAllByTestId("group");
+    expect(cards.map((c) => c.dataset.group)).toEqual(["g1", "compose:acme"]);
+    expect(cards[0]!.querySelectorAll("[data-testid=group-member]")).toHaveLength(2);
+    expect(cards[0]!.querySelector("[data-testid=group-scale]")).not.toBeNull();
+    expect(cards[1]!.querySelector("[data-testid=group-scale]")).toBeNull();
+  });
+
+  it("acts on a Compose project by its reference", async () => {
+    const { getAllByTestId } = render(GroupsView, { props: { groups: inventory.groups, containers: inventory.containers } });
+    await fireEvent.click(getAllByTestId("group-stop")[0]!);
+    expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "compose_project", project: "acme" }, "stop");
+  });
+});
