@@ -6,6 +6,8 @@ import type { LaunchPreview } from "./bindings/LaunchPreview";
 import type { LaunchRequest } from "./bindings/LaunchRequest";
 import type { PullProgress } from "./bindings/PullProgress";
 import type { ReplicaProgress } from "./bindings/ReplicaProgress";
+import type { ContainerId } from "./bindings/ContainerId";
+import type { GroupId } from "./bindings/GroupId";
 
 export type { LaunchOutcome, LaunchPreview, LaunchRequest, ReplicaProgress };
 export type { FieldError } from "./bindings/FieldError";
@@ -16,7 +18,7 @@ export type { PortBinding } from "./bindings/PortBinding";
 export type { ReplicaPhase } from "./bindings/ReplicaPhase";
 
 /** Validates and plans a launch without creating anything: per-field errors, or names, ports and `docker run` lines. */
-export function launchPreview(request: LaunchRequest, group: string | null): Promise<LaunchPreview> {
+export function launchPreview(request: LaunchRequest, group: GroupId | null): Promise<LaunchPreview> {
   return call<LaunchPreview>("launch_preview", { request, group });
 }
 
@@ -27,7 +29,7 @@ export function launchPreview(request: LaunchRequest, group: string | null): Pro
  */
 export function launch(
   request: LaunchRequest,
-  group: string,
+  group: GroupId,
   onProgress: (batch: ReplicaProgress[]) => void,
   onPull: (progress: PullProgress) => void = () => {},
 ): Stream<LaunchOutcome> {
@@ -35,6 +37,6 @@ export function launch(
 }
 
 /** Removes containers a launch made; resolves with `name: reason` per failure. */
-export function removeLaunched(ids: string[]): Promise<string[]> {
+export function removeLaunched(ids: ContainerId[]): Promise<string[]> {
   return call<string[]>("remove_launched", { ids });
 }

@@ -6,6 +6,7 @@ import type { ContainerLife } from "./bindings/ContainerLife";
 import type { DemoOutcome } from "./bindings/DemoOutcome";
 import type { DockerCommand } from "./bindings/DockerCommand";
 import type { WritableLayer } from "./bindings/WritableLayer";
+import type { ContainerId } from "./bindings/ContainerId";
 
 export type { CliCommand, ContainerLife, DemoOutcome, DockerCommand, WritableLayer };
 export type { ChangeKind } from "./bindings/ChangeKind";
@@ -17,16 +18,16 @@ export function dockerCommands(commands: DockerCommand[]): Promise<CliCommand[]>
 }
 
 /** A container's writable layer: `docker diff` and its size (`docker inspect --size`). */
-export function writableLayer(id: string): Promise<WritableLayer> {
+export function writableLayer(id: ContainerId): Promise<WritableLayer> {
   return call<WritableLayer>("writable_layer", { id });
 }
 
 /** A container's processes (`docker top`), memory in use and start time. */
-export function containerLife(id: string): Promise<ContainerLife> {
+export function containerLife(id: ContainerId): Promise<ContainerLife> {
   return call<ContainerLife>("container_life", { id });
 }
 
 /** The guided demonstration: writes `text` to `path` in a running container, returns its layer. */
-export function demoWriteFile(id: string, path: string, text: string): Promise<DemoOutcome> {
+export function demoWriteFile(id: ContainerId, path: string, text: string): Promise<DemoOutcome> {
   return call<DemoOutcome>("demo_write_file", { id, path, text });
 }

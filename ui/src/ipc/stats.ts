@@ -3,6 +3,7 @@ import { call } from "./core";
 import { subscribe, type Stream } from "./stream";
 import type { StatsBatch } from "./bindings/StatsBatch";
 import type { Watch } from "./bindings/Watch";
+import type { ContainerId } from "./bindings/ContainerId";
 
 export type { StatsBatch, Watch };
 export type { HostPoint } from "./bindings/HostPoint";
@@ -18,6 +19,6 @@ export function watchStats(watch: Watch, onBatch: (batch: StatsBatch) => void): 
 }
 
 /** Saves a container's stats history as CSV to the Downloads folder; resolves with the file's path. */
-export function exportStats(id: string, name: string): Promise<string> {
+export function exportStats(id: ContainerId, name: string): Promise<string> {
   return call<string>("export_stats", { id, name });
 }

@@ -6,6 +6,7 @@
 import { Channel } from "@tauri-apps/api/core";
 
 import { call, type CommandName } from "./core";
+import type { Ticket } from "./bindings/Ticket";
 
 /** A running stream. */
 export interface Stream<T> {
@@ -26,7 +27,7 @@ export type StopCommand = Extract<CommandName, "stop_stream" | "cancel_launch">;
 export type Handlers = Record<string, (message: never) => void>;
 
 /** A fresh id naming one stream for the backend's stop/cancel. */
-export function newTicket(prefix: string): string {
+export function newTicket(prefix: string): Ticket {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
