@@ -33,6 +33,8 @@ BERTH_PACKAGES=(
   openssl
   # a second, empty dockerd for the first-run tests gets a bridge of its own (`ip link`)
   iproute2
+  # registry tests with a login (issue #20): `htpasswd -B` makes the registry's bcrypt lines
+  apache2-utils
 )
 
 berth_log() { printf '[setup] %s\n' "$*" >&2; }

@@ -20,6 +20,7 @@ mod permission;
 mod podman;
 mod problems;
 mod prune;
+mod registry;
 mod remote_ssh;
 mod remote_tls;
 mod stats;

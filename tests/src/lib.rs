@@ -13,6 +13,8 @@ pub mod docker_cli;
 pub mod extra_dockerd;
 /// Test images, the per-run id, and the `TestRun` guard that cleans up.
 pub mod fixtures;
+/// A loopback HTTP server with one fixed answer that counts connections ("not a registry").
+pub mod http_stub;
 /// `docker save | <other engine> load` without a shell.
 pub mod image_copy;
 /// CA, server and client certificates from the `openssl` CLI, for TLS engines.
@@ -25,6 +27,8 @@ pub mod procs;
 pub mod proxy;
 /// A throwaway image registry on loopback, for pull tests.
 pub mod registry;
+/// A sink that keeps what a stream sent (pull progress, launch batches).
+pub mod sinks;
 /// A single-node swarm for the Swarm tests, joined and left again around each test.
 pub mod swarm;
 /// A throwaway OpenSSH server on loopback, for SSH engine tests.

@@ -3,6 +3,10 @@
 //! The engine allows plain HTTP to registries on 127.0.0.0/8 by default, so images pushed to
 //! `127.0.0.1:<port>/...` can be pulled back without any daemon configuration. The registry
 //! process and its storage directory go away when the guard is dropped.
+//!
+//! [`LocalRegistry::start_with_login`] adds basic auth (an htpasswd file made with Apache's
+//! `htpasswd -B`, from `apache2-utils`); [`LocalRegistry::docker_login`] then writes a docker
+//! CLI configuration of its own (`docker --config DIR login`), never the user's.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -10,7 +14,9 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::docker_cli::{docker, CliError};
+use base64::Engine as _;
+
+use crate::docker_cli::{docker, docker_with_input, CliError};
 use crate::fixtures::TestRun;
 
 /// The registry binary: `$BERTH_REGISTRY`, else Debian's `/usr/bin/docker-registry`.
@@ -34,6 +40,8 @@ pub fn free_port() -> Result<u16, CliError> {
 pub struct LocalRegistry {
     child: Child,
     port: u16,
+    /// With a login: the docker CLI configuration (logged in) that pushes use.
+    admin: Option<tempfile::TempDir>,
     // Dropped after the process is killed (fields drop in order, after `Drop::drop`).
     _dir: tempfile::TempDir,
 }
@@ -41,16 +49,36 @@ pub struct LocalRegistry {
 impl LocalRegistry {
     /// Starts a registry on a free loopback port and waits until it answers `/v2/`.
     pub fn start() -> Result<Self, CliError> {
+        Self::start_inner(None)
+    }
+
+    /// A registry that asks for `user` / `password` (HTTP basic auth) for everything.
+    pub fn start_with_login(user: &str, password: &str) -> Result<Self, CliError> {
+        let mut registry = Self::start_inner(Some((user, password)))?;
+        registry.admin = Some(registry.docker_login(user, password)?);
+        Ok(registry)
+    }
+
+    fn start_inner(login: Option<(&str, &str)>) -> Result<Self, CliError> {
         let dir = tempfile::Builder::new()
             .prefix("berth-registry-")
             .tempdir()
             .map_err(|e| CliError::Setup(format!("cannot create the registry directory: {e}")))?;
         let port = free_port()?;
         let storage = dir.path().join("storage");
-        let config = format!(
+        let mut config = format!(
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
             storage.display()
         );
+        if let Some((user, password)) = login {
+            let htpasswd = dir.path().join("htpasswd");
+            std::fs::write(&htpasswd, htpasswd_line(user, password)?)
+                .map_err(|e| CliError::Setup(format!("cannot write the htpasswd file: {e}")))?;
+            config.push_str(&format!(
+                "auth:\n  htpasswd:\n    realm: berth-test\n    path: {}\n",
+                htpasswd.display()
+            ));
+        }
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config)
             .map_err(|e| CliError::Setup(format!("cannot write the registry config: {e}")))?;
@@ -71,6 +99,7 @@ impl LocalRegistry {
         let mut registry = Self {
             child,
             port,
+            admin: None,
             _dir: dir,
         };
         registry.wait_ready(Duration::from_secs(15))?;
@@ -111,12 +140,57 @@ impl LocalRegistry {
             return false;
         }
         let mut buf = [0u8; 32];
-        matches!(s.read(&mut buf), Ok(n) if n > 12 && buf.starts_with(b"HTTP/1.1 200"))
+        // 401: a registry with a login is up too.
+        matches!(s.read(&mut buf), Ok(n) if n > 12
+            && (buf.starts_with(b"HTTP/1.1 200") || buf.starts_with(b"HTTP/1.1 401")))
     }
 
     /// `127.0.0.1:<port>`.
     pub fn host(&self) -> String {
         format!("127.0.0.1:{}", self.port)
+    }
+
+    /// A fresh docker CLI configuration directory logged in to this registry as `user`
+    /// (`docker --config DIR login --password-stdin`: the CLI writes its own `auths`
+    /// entry). The directory goes away with the returned guard.
+    pub fn docker_login(&self, user: &str, password: &str) -> Result<tempfile::TempDir, CliError> {
+        let dir = tempfile::Builder::new()
+            .prefix("berth-docker-config-")
+            .tempdir()
+            .map_err(|e| CliError::Setup(format!("cannot create a docker config dir: {e}")))?;
+        let config = dir.path().display().to_string();
+        docker_with_input(
+            [
+                "--config",
+                &config,
+                "login",
+                "-u",
+                user,
+                "--password-stdin",
+                &self.host(),
+            ],
+            password.as_bytes(),
+        )?;
+        Ok(dir)
+    }
+
+    /// A docker CLI configuration that claims a login the registry will refuse: the same
+    /// shape `docker login` writes, with `password`, written directly (the CLI checks a
+    /// password before saving it).
+    pub fn unchecked_login(
+        &self,
+        user: &str,
+        password: &str,
+    ) -> Result<tempfile::TempDir, CliError> {
+        let dir = tempfile::Builder::new()
+            .prefix("berth-docker-config-")
+            .tempdir()
+            .map_err(|e| CliError::Setup(format!("cannot create a docker config dir: {e}")))?;
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        let config = format!(r#"{{"auths":{{"{}":{{"auth":"{auth}"}}}}}}"#, self.host());
+        std::fs::write(dir.path().join("config.json"), config)
+            .map_err(|e| CliError::Setup(format!("cannot write config.json: {e}")))?;
+        Ok(dir)
     }
 
     /// Builds an image of one layer per entry of `sizes_kib` (random data, so nothing is
@@ -152,7 +226,15 @@ impl LocalRegistry {
     pub fn push(&self, run: &TestRun, local: &str, path: &str) -> Result<String, CliError> {
         let remote = format!("{}/{path}", self.host());
         run.tag(local, &remote)?;
-        docker(["push", &remote])?;
+        match &self.admin {
+            Some(dir) => {
+                let config = dir.path().display().to_string();
+                docker(["--config", &config, "push", &remote])?;
+            }
+            None => {
+                docker(["push", &remote])?;
+            }
+        }
         Ok(remote)
     }
 }
@@ -162,4 +244,24 @@ impl Drop for LocalRegistry {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `user:bcrypt(password)`, the only htpasswd format the registry accepts, made by Apache's
+/// `htpasswd -B` (argv, no shell).
+fn htpasswd_line(user: &str, password: &str) -> Result<String, CliError> {
+    let out = Command::new("htpasswd")
+        .args(["-Bbn", user, password])
+        .output()
+        .map_err(|e| {
+            CliError::Setup(format!(
+                "cannot run htpasswd (scripts/setup.sh installs apache2-utils): {e}"
+            ))
+        })?;
+    if !out.status.success() {
+        return Err(CliError::Setup(format!(
+            "htpasswd failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string() + "\n")
 }

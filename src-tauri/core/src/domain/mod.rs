@@ -18,6 +18,7 @@ pub mod logs;
 pub mod prune;
 pub mod pull;
 pub mod reference;
+pub mod registry;
 pub mod settings;
 pub mod stats;
 pub mod swarm;

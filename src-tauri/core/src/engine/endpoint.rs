@@ -81,6 +81,9 @@ pub struct Endpoint {
     pub tls: Option<TlsFiles>,
     /// An ssh_config file passed to `ssh -F` for `ssh://` engines (else the user's own).
     pub ssh_config: Option<PathBuf>,
+    /// The docker CLI configuration whose registry logins go with pulls (as `docker pull`
+    /// would send them); `None`: `$DOCKER_CONFIG`, else `~/.docker`.
+    pub docker_config: Option<PathBuf>,
 }
 
 impl Endpoint {
@@ -90,6 +93,21 @@ impl Endpoint {
             source,
             tls: None,
             ssh_config: None,
+            docker_config: None,
+        }
+    }
+
+    /// Registry logins come from the docker CLI configuration in `dir`.
+    pub fn with_docker_config(mut self, dir: Option<PathBuf>) -> Self {
+        self.docker_config = dir;
+        self
+    }
+
+    /// Where this engine's pulls find registry logins.
+    pub fn credentials(&self) -> super::CredentialStore {
+        match &self.docker_config {
+            Some(dir) => super::CredentialStore::at(dir),
+            None => super::CredentialStore::from_process(),
         }
     }
 

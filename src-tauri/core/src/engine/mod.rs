@@ -6,6 +6,7 @@ mod build;
 mod client;
 mod contexts;
 mod create;
+mod credentials;
 mod endpoint;
 mod error;
 mod events;
@@ -17,6 +18,7 @@ mod logs;
 mod prune;
 mod pull;
 mod remote;
+mod search;
 mod stats;
 mod swarm;
 mod volumes;
@@ -24,6 +26,7 @@ mod volumes;
 pub use client::Engine;
 pub use contexts::{docker_contexts, SkippedContext};
 pub use create::create_body;
+pub use credentials::{CredentialError, CredentialStore, RegistryLogin, Secret};
 pub use endpoint::{
     resolve_endpoint, resolve_from, Endpoint, EndpointSource, EnvSnapshot, SshTarget, TlsFiles,
     Transport,

@@ -11,6 +11,7 @@ pub mod launch;
 pub mod learn;
 pub mod logs;
 pub mod pull;
+pub mod registry;
 pub mod sink;
 pub mod stats;
 pub mod streams;
