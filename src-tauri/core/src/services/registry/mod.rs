@@ -282,3 +282,6 @@ mod tests {
         assert_eq!(e.kind(), RegistryErrorKind::InvalidInput);
     }
 }
+
+#[cfg(test)]
+mod token_tests;
