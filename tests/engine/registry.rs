@@ -24,6 +24,7 @@ use berth_core::services::registry::{
 use berth_tests::docker_cli::{docker, image_id};
 use berth_tests::fixtures::{ensure_test_images, TestRun};
 use berth_tests::http_stub::HttpStub;
+use berth_tests::pki::Pki;
 use berth_tests::proxy::EngineProxy;
 use berth_tests::registry::{free_port, LocalRegistry};
 use berth_tests::sinks::Collected;
@@ -295,6 +296,26 @@ async fn hub_search_says_no_network_when_the_engine_has_none() -> TestResult {
     assert!(
         search_hub(&engine, "  ").await.is_err(),
         "an empty search asks nothing"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_untrusted_certificate_is_refused_not_bypassed() -> TestResult {
+    // A registry with a certificate from a CA nobody trusts: Berth says so, and does not
+    // fall back to plain HTTP around it, even on loopback.
+    let pki = blocking(Pki::make).await?;
+    let registry =
+        LocalRegistry::start_with_tls(&pki.path("server-cert.pem"), &pki.path("server-key.pem"))?;
+    let (_dir, client) = anonymous();
+    let e = list_repositories(&client, &registry.host(), false, None, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, RegistryError::Tls { .. }), "{e}");
+    let text = e.to_string();
+    assert!(
+        text.contains("certificate verify failed") && text.contains("Berth always verifies"),
+        "{text}"
     );
     Ok(())
 }

@@ -10,7 +10,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -49,17 +49,25 @@ pub struct LocalRegistry {
 impl LocalRegistry {
     /// Starts a registry on a free loopback port and waits until it answers `/v2/`.
     pub fn start() -> Result<Self, CliError> {
-        Self::start_inner(None)
+        Self::start_inner(None, None)
+    }
+
+    /// A registry serving HTTPS with `certificate` / `key` (PEM files).
+    pub fn start_with_tls(certificate: &Path, key: &Path) -> Result<Self, CliError> {
+        Self::start_inner(None, Some((certificate, key)))
     }
 
     /// A registry that asks for `user` / `password` (HTTP basic auth) for everything.
     pub fn start_with_login(user: &str, password: &str) -> Result<Self, CliError> {
-        let mut registry = Self::start_inner(Some((user, password)))?;
+        let mut registry = Self::start_inner(Some((user, password)), None)?;
         registry.admin = Some(registry.docker_login(user, password)?);
         Ok(registry)
     }
 
-    fn start_inner(login: Option<(&str, &str)>) -> Result<Self, CliError> {
+    fn start_inner(
+        login: Option<(&str, &str)>,
+        tls: Option<(&Path, &Path)>,
+    ) -> Result<Self, CliError> {
         let dir = tempfile::Builder::new()
             .prefix("berth-registry-")
             .tempdir()
@@ -70,6 +78,13 @@ impl LocalRegistry {
             "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:{port}\n",
             storage.display()
         );
+        if let Some((certificate, key)) = tls {
+            config.push_str(&format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                certificate.display(),
+                key.display()
+            ));
+        }
         if let Some((user, password)) = login {
             let htpasswd = dir.path().join("htpasswd");
             std::fs::write(&htpasswd, htpasswd_line(user, password)?)
@@ -140,9 +155,8 @@ impl LocalRegistry {
             return false;
         }
         let mut buf = [0u8; 32];
-        // 401: a registry with a login is up too.
-        matches!(s.read(&mut buf), Ok(n) if n > 12
-            && (buf.starts_with(b"HTTP/1.1 200") || buf.starts_with(b"HTTP/1.1 401")))
+        // Any answer will do: 401 from a registry with a login, 400 from one serving TLS.
+        matches!(s.read(&mut buf), Ok(n) if n > 12 && buf.starts_with(b"HTTP/1."))
     }
 
     /// `127.0.0.1:<port>`.

@@ -70,7 +70,7 @@ impl RegistryClient {
             true => "registry-1.docker.io",
             false => name.host.as_str(),
         };
-        let mut last = None;
+        let mut first_failure: Option<RegistryError> = None;
         for (i, scheme) in schemes.iter().enumerate() {
             let base = format!("{scheme}://{api_host}");
             let mut session = Session {
@@ -85,12 +85,22 @@ impl RegistryClient {
                 Err(e @ (RegistryError::Unreachable { .. } | RegistryError::Tls { .. }))
                     if i + 1 < schemes.len() =>
                 {
-                    last = Some(e);
+                    first_failure = Some(e);
                 }
-                Err(e) => return Err(e),
+                // A TLS server refuses plain HTTP too: then its TLS problem (an untrusted
+                // certificate) is the one to tell, not "not a registry".
+                Err(e) => {
+                    return Err(match (first_failure, e) {
+                        (
+                            Some(tls @ RegistryError::Tls { .. }),
+                            RegistryError::NotARegistry { .. },
+                        ) => tls,
+                        (_, e) => e,
+                    })
+                }
             }
         }
-        Err(last.unwrap_or_else(|| RegistryError::Unreachable {
+        Err(first_failure.unwrap_or_else(|| RegistryError::Unreachable {
             registry: name.host.clone(),
             why: "no way to reach it".into(),
         }))
