@@ -145,11 +145,24 @@ async fn an_open_registry_is_browsed_and_its_image_runs_as_three_replicas() -> T
         "{check:?}"
     );
 
+    // An image ID the engine does not have is an error; there is nothing to pull.
+    let absent = format!("sha256:{}", "0".repeat(64));
+    let check = check_reference(&engine, &client, &absent).await?;
+    assert!(check
+        .error
+        .unwrap_or_default()
+        .contains("no image with the ID"));
+
     // Next: pulled with progress, 3 replicas running, and now the engine has it.
     launch_three(&engine, &run, &a1).await?;
     let check = check_reference(&engine, &client, &a1).await?;
-    assert_eq!(check.local_id, image_id(&a1)?);
+    let id = image_id(&a1)?;
+    assert_eq!(check.local_id, id);
     assert_eq!(check.remote, None, "a local image needs no registry");
+    // ...and by its ID too.
+    let id = id.unwrap_or_default();
+    let check = check_reference(&engine, &client, &id).await?;
+    assert_eq!((check.error, check.local_id), (None, Some(id)));
     Ok(())
 }
 

@@ -285,6 +285,17 @@ impl RegistryName {
     }
 }
 
+/// An image given by ID (`sha256:<hex>`, or 12 to 64 hex digits, as `docker images` prints
+/// them) rather than by name: it names a local image, and there is nothing to pull.
+pub fn looks_like_image_id(text: &str) -> bool {
+    let text = text.trim();
+    let hex = text.strip_prefix("sha256:");
+    let digits = hex.unwrap_or(text);
+    (hex.is_some() || (12..=64).contains(&digits.len()))
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_hexdigit())
+}
+
 /// What the "Run an image" dialog shows for typed text: whether it is valid, how it
 /// expands, where it comes from, and whether the engine already has it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -328,11 +339,11 @@ pub enum RemoteCheck {
 }
 
 impl ReferenceCheck {
-    /// The check of text that is not a reference.
-    pub fn invalid(input: &str, error: &ReferenceError) -> Self {
+    /// Nothing known yet about `input`.
+    fn blank(input: &str) -> Self {
         Self {
             input: input.to_string(),
-            error: Some(error.to_string()),
+            error: None,
             reference: None,
             expanded: None,
             short: false,
@@ -341,6 +352,33 @@ impl ReferenceCheck {
             repository: None,
             local_id: None,
             remote: None,
+        }
+    }
+
+    /// The check of text that is not a reference.
+    pub fn invalid(input: &str, error: &ReferenceError) -> Self {
+        Self {
+            error: Some(error.to_string()),
+            ..Self::blank(input)
+        }
+    }
+
+    /// The check of an image ID: the engine's image, or an error when it has none.
+    pub fn image_id(input: &str, local_id: Option<String>) -> Self {
+        let text = input.trim();
+        match local_id {
+            Some(id) => Self {
+                reference: Some(text.to_string()),
+                local_id: Some(id),
+                ..Self::blank(input)
+            },
+            None => Self {
+                error: Some(format!(
+                    "there is no image with the ID {text} on this engine (an ID names an image \
+                     the engine has; type a name to pull one)"
+                )),
+                ..Self::blank(input)
+            },
         }
     }
 
@@ -553,6 +591,24 @@ mod tests {
         }
         let e = RegistryName::parse("host/team").unwrap_err().to_string();
         assert!(e.contains("“host/team” is not a registry name"), "{e}");
+    }
+
+    #[test]
+    fn image_ids_name_local_images_only() {
+        let id = format!("sha256:{}", "ab".repeat(32));
+        assert!(looks_like_image_id(&id));
+        assert!(looks_like_image_id("0123456789ab"));
+        assert!(!looks_like_image_id("nginx"));
+        assert!(!looks_like_image_id("abc"));
+        let c = ReferenceCheck::image_id("0123456789ab", Some(id.clone()));
+        assert_eq!((c.error, c.local_id), (None, Some(id)));
+        assert_eq!(c.reference.as_deref(), Some("0123456789ab"));
+        let c = ReferenceCheck::image_id("0123456789ab", None);
+        assert!(c
+            .error
+            .unwrap()
+            .contains("no image with the ID 0123456789ab"));
+        assert!(c.reference.is_none());
     }
 
     #[test]

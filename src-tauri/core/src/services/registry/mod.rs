@@ -12,7 +12,9 @@ pub use error::{RegistryError, RegistryErrorKind};
 
 use serde::Deserialize;
 
-use crate::domain::reference::{ImageRef, ReferenceCheck, RegistryName, RemoteCheck};
+use crate::domain::reference::{
+    looks_like_image_id, ImageRef, ReferenceCheck, RegistryName, RemoteCheck,
+};
 use crate::domain::registry::{
     next_page_cursor, sort_tags, HubSearch, RepositoryPage, TagList, CATALOG_PAGE,
     CATALOG_PAGE_MAX, HUB_SEARCH_LIMIT, TAGS_MAX,
@@ -155,6 +157,11 @@ pub async fn check_reference(
     client: &RegistryClient,
     input: &str,
 ) -> Result<ReferenceCheck, EngineError> {
+    // An ID names a local image: the engine has it, or there is nothing to run.
+    if looks_like_image_id(input) {
+        let local_id = engine.local_image_id(input.trim()).await?;
+        return Ok(ReferenceCheck::image_id(input, local_id));
+    }
     let image = match ImageRef::parse(input) {
         Ok(image) => image,
         Err(e) => return Ok(ReferenceCheck::invalid(input, &e)),
