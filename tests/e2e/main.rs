@@ -30,6 +30,7 @@ mod settings;
 mod stats;
 mod swarm;
 mod tray;
+mod volumes;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);

@@ -16,3 +16,4 @@ pub mod settings;
 pub mod stats;
 pub mod streams;
 pub mod swarm;
+pub mod volumes;

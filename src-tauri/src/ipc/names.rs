@@ -51,6 +51,7 @@ berth_commands! {
     learn::container_life,
     learn::demo_write_file,
     first_run::build_demo_image,
+    volumes::list_volumes,
 }
 
 berth_events! {

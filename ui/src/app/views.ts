@@ -12,11 +12,12 @@ import GroupsView from "../features/launch/GroupsView.svelte";
 import LearnView from "../features/learn/LearnView.svelte";
 import SettingsView from "../features/settings/SettingsView.svelte";
 import ServicesView from "../features/swarm/ServicesView.svelte";
+import VolumesView from "../features/volumes/VolumesView.svelte";
 import type { Inventory } from "../ipc/commands";
 import * as icons from "./icons.svelte";
 import type { Shell } from "./shell.svelte";
 
-export type ViewId = "containers" | "images" | "groups" | "services" | "cleanup" | "engines" | "learn" | "settings";
+export type ViewId = "containers" | "images" | "groups" | "volumes" | "services" | "cleanup" | "engines" | "learn" | "settings";
 
 /** What decides whether a view's sidebar entry is there. */
 export interface NavContext {
@@ -116,6 +117,15 @@ export const VIEWS: readonly ViewSpec[] = [
     needsEngine: true,
     component: GroupsView,
     props: (_shell, inv) => ({ groups: inv.groups, containers: inv.containers }),
+  }),
+  view({
+    id: "volumes",
+    label: "Volumes",
+    icon: icons.volumes,
+    hint: "Data that outlives a container: every volume and which containers use it",
+    needsEngine: true,
+    component: VolumesView,
+    props: (shell, inv) => ({ revision: inv, onopencontainer: (id: string) => shell.openContainer(id) }),
   }),
   view({
     id: "services",

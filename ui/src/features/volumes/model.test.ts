@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+
+import type { VolumeSummary } from "../../ipc/volumes";
+import { createdSeconds, filterVolumes } from "./model";
+
+function volume(name: string, users: string[] = []): VolumeSummary {
+  return {
+    name,
+    driver: "local",
+    mountpoint: `/var/lib/docker/volumes/${name}/_data`,
+    created: "2026-11-29T10:00:00Z",
+    scope: "local",
+    labels: {},
+    used_by: users.map((u) => ({ id: `id-${u}`, name: u, state: "running", destination: "/data", read_only: false })),
+  };
+}
+
+describe("volumes model", () => {
+  it("reads the engine's creation time, and nothing from garbage", () => {
+    expect(createdSeconds("2026-11-29T10:00:00Z")).toBe(Date.UTC(2026, 10, 29, 10) / 1000);
+    expect(createdSeconds("")).toBeNull();
+    expect(createdSeconds("yesterday-ish")).toBeNull();
+  });
+
+  it("filters by volume, driver or user name", () => {
+    const all = [volume("db-data", ["postgres-1"]), volume("cache"), volume("logs", ["web-1"])];
+    expect(filterVolumes(all, "").map((v) => v.name)).toEqual(["db-data", "cache", "logs"]);
+    expect(filterVolumes(all, "WEB").map((v) => v.name)).toEqual(["logs"]);
+    expect(filterVolumes(all, "cach").map((v) => v.name)).toEqual(["cache"]);
+    expect(filterVolumes(all, "nothing")).toEqual([]);
+  });
+});
