@@ -23,6 +23,8 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod engines;
+mod first_day_launch;
+mod first_day_containers;
 mod launch;
 mod learn;
 mod manage;

@@ -153,13 +153,15 @@ pub fn validate_demo_path(path: &str) -> Result<String, String> {
     Ok(path.to_string())
 }
 
-/// The argv the demonstration runs in the container: `sh -c 'echo "$1" > "$2"'` with the
-/// text and the path as separate arguments, so neither is ever read as shell code.
+/// The argv the demonstration runs in the container: `sh -c 'printf "%s\n" "$1" > "$2"'` with
+/// the text and the path as separate arguments, so neither is ever read as shell code. The
+/// script holds no single quote, so its `docker exec` line reads as a person would type it
+/// (one pair of quotes, no `'\''`).
 pub fn demo_write_argv(path: &str, text: &str) -> Vec<String> {
     vec![
         "sh".into(),
         "-c".into(),
-        r#"printf '%s\n' "$1" > "$2""#.into(),
+        r#"printf "%s\n" "$1" > "$2""#.into(),
         "berth-demo".into(),
         text.into(),
         path.into(),
@@ -207,7 +209,11 @@ mod tests {
     #[test]
     fn the_demo_never_puts_user_text_in_shell_code() {
         let argv = demo_write_argv("/a b; rm -rf /", "$(reboot)");
-        assert_eq!(argv[2], r#"printf '%s\n' "$1" > "$2""#);
+        assert_eq!(argv[2], r#"printf "%s\n" "$1" > "$2""#);
+        assert_eq!(
+            crate::domain::launch::shell::join(&argv),
+            r#"sh -c 'printf "%s\n" "$1" > "$2"' berth-demo '$(reboot)' '/a b; rm -rf /'"#
+        );
         assert_eq!(argv[4], "$(reboot)");
         assert_eq!(argv[5], "/a b; rm -rf /");
         assert_eq!(

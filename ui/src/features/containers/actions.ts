@@ -58,3 +58,27 @@ export function summarise(results: readonly ActionResult[]): ResultsSummary {
   const failed = results.filter((r) => r.error !== null);
   return { ok: results.length - failed.length, failed, conflicts: failed.filter((r) => r.conflict) };
 }
+
+/** What a row says while its container waits for `kind`. */
+export const BUSY_LABELS: Record<ActionKind, string> = {
+  start: "Starting…",
+  stop: "Stopping…",
+  restart: "Restarting…",
+  pause: "Pausing…",
+  unpause: "Resuming…",
+  kill: "Killing…",
+  remove: "Removing…",
+};
+
+/** Why a stop (or restart) can take a while, and what "Kill now" does about it. */
+export function busyReason(kind: ActionKind, name: string): string {
+  return kind === "stop" || kind === "restart"
+    ? `Waiting for ${name} to exit: Docker sends SIGTERM, then SIGKILL once the stop timeout has passed ` +
+        `(10 s unless the container sets its own). A program that ignores SIGTERM takes all of it. Kill now skips the wait.`
+    : `Waiting for the engine to ${kind} ${name}.`;
+}
+
+/** Whether "Kill now" is offered while waiting for `kind`. */
+export function killable(kind: ActionKind | undefined): boolean {
+  return kind === "stop" || kind === "restart";
+}

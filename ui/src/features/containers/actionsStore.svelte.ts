@@ -14,7 +14,9 @@ export interface ActionRun {
 }
 
 export class ContainerActions {
-  busy = $state(false);
+  /** What each container is waiting for: busy state is per container, so a stop that takes
+   *  the whole stop timeout locks only that container's buttons. */
+  pending = $state.raw<ReadonlyMap<string, ActionKind>>(new Map());
   last = $state.raw<ActionRun | null>(null);
   /** Running containers the user asked to remove: waiting for "remove anyway". */
   confirm = $state.raw<ContainerSummary[] | null>(null);
@@ -26,7 +28,8 @@ export class ContainerActions {
       return;
     }
     this.confirm = null;
-    this.busy = true;
+    const ids = targets.map((c) => c.id);
+    this.mark(ids, kind);
     try {
       const results = await containerAction(
         targets.map((c) => c.id),
@@ -50,8 +53,31 @@ export class ContainerActions {
         })),
       };
     } finally {
-      this.busy = false;
+      this.unmark(ids, kind);
     }
+  }
+
+  /** The action `id` is waiting for, if any. */
+  busyWith(id: string): ActionKind | undefined {
+    return this.pending.get(id);
+  }
+
+  /** Whether any of `targets` is waiting for an action. */
+  anyBusy(targets: readonly ContainerSummary[]): boolean {
+    return targets.some((c) => this.pending.has(c.id));
+  }
+
+  private mark(ids: readonly string[], kind: ActionKind): void {
+    const next = new Map(this.pending);
+    for (const id of ids) next.set(id, kind);
+    this.pending = next;
+  }
+
+  /** Only this run's mark goes: a "kill now" started during a stop keeps its own. */
+  private unmark(ids: readonly string[], kind: ActionKind): void {
+    const next = new Map(this.pending);
+    for (const id of ids) if (next.get(id) === kind) next.delete(id);
+    this.pending = next;
   }
 
   dismiss(): void {

@@ -49,7 +49,7 @@ describe("PresetBar", () => {
   it("applies a preset to the form but keeps the dialog's image", async () => {
     const onapply = vi.fn();
     const form = { ...emptyRequest("berth-test/app:latest") };
-    const { getByTestId } = render(PresetBar, { form, canSave: true, onapply });
+    const { getByTestId } = render(PresetBar, { form, canSave: true, onapply, open: true });
     const choice = getByTestId("preset-choice") as HTMLSelectElement;
     await waitFor(() => expect(choice.options.length).toBe(2));
     await fireEvent.change(choice, { target: { value: "web" } });
@@ -65,7 +65,7 @@ describe("PresetBar", () => {
         { name: "pair", request: form },
       ]),
     );
-    const { getByTestId } = render(PresetBar, { form, canSave: true, onapply: vi.fn() });
+    const { getByTestId } = render(PresetBar, { form, canSave: true, onapply: vi.fn(), open: true });
     await fireEvent.input(getByTestId("preset-name"), { target: { value: "pair" } });
     await fireEvent.click(getByTestId("preset-save"));
     await waitFor(() => expect(getByTestId("preset-message").dataset.kind).toBe("ok"));
@@ -79,7 +79,17 @@ describe("PresetBar", () => {
   });
 
   it("cannot save a form with errors", async () => {
-    const { getByTestId } = render(PresetBar, { form: emptyRequest("busybox"), canSave: false, onapply: vi.fn() });
+    const { getByTestId } = render(PresetBar, { form: emptyRequest("busybox"), canSave: false, onapply: vi.fn(), open: true });
     expect((getByTestId("preset-save") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("takes no room with nothing saved, and opens itself when there are presets", async () => {
+    mocked.getSettings.mockResolvedValueOnce({ settings: settings([]), notice: null, tray_notice: false });
+    const empty = render(PresetBar, { form: emptyRequest("busybox"), canSave: true, onapply: vi.fn() });
+    await waitFor(() => expect(mocked.getSettings).toHaveBeenCalled());
+    expect(empty.queryByTestId("launch-presets")).toBeNull();
+    empty.unmount();
+    const some = render(PresetBar, { form: emptyRequest("busybox"), canSave: true, onapply: vi.fn() });
+    await waitFor(() => expect(some.getByTestId("launch-presets")).toBeTruthy());
   });
 });

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 
 import type { ReplicaProgress } from "../../ipc/launch";
-import { appendEnv, applyBatch, countPhases, emptyRequest, errorsByField, memberPorts, pullNote, scaleError } from "./model";
+import {
+  appendEnv,
+  applyBatch,
+  countPhases,
+  emptyRequest,
+  errorsByField,
+  memberPorts,
+  nameAdjustments,
+  plannedPorts,
+  portAdjustments,
+  pullNote,
+  scaleError,
+  typedHostPorts,
+} from "./model";
 
 describe("launch model", () => {
   it("starts with one replica and the image", () => {
@@ -62,5 +75,34 @@ describe("pull note", () => {
     expect(pullNote({ reference: "berth-test/x:1", registry: "Docker Hub", command: "docker pull berth-test/x:1" })).toBe(
       "berth-test/x:1 is not on this engine; it will be pulled from Docker Hub first",
     );
+  });
+});
+
+describe("what the planner changed", () => {
+  const r = (replica: number, name: string, ...hosts: (number | null)[]) => ({
+    replica,
+    name,
+    ports: hosts.map((h, i) => ({ host_ip: null, host_port: h, container_port: 80 + i, protocol: "tcp" as const })),
+  });
+
+  it("reads typed host ports", () => {
+    expect(typedHostPorts("8080:80, 127.0.0.1:9000:90/udp\n53")).toEqual([8080, 9000, null]);
+    expect(typedHostPorts("nonsense:x")).toBeNull();
+  });
+
+  it("announces a host port in use", () => {
+    expect(portAdjustments("8080:80", [r(1, "a-1", 8081)])).toBe("8080 is in use: using 8081 instead");
+    expect(portAdjustments("8080:80", [r(1, "a-1", 8080), r(2, "a-2", 8082)])).toBe(
+      "8081 is in use: replicas get 8080, 8082",
+    );
+    expect(portAdjustments("8080:80", [r(1, "a-1", 8080), r(2, "a-2", 8081)])).toBeNull();
+    expect(portAdjustments("80", [r(1, "a-1", null)])).toBeNull();
+  });
+
+  it("announces a renamed or renumbered replica", () => {
+    expect(nameAdjustments("web", [r(1, "web-1")])).toBe("no {n}: named web-1");
+    expect(nameAdjustments("web", [r(1, "web")])).toBeNull();
+    expect(nameAdjustments("web-{n}", [r(4, "web-4")])).toBe("numbering starts at 4, after existing containers");
+    expect(plannedPorts(r(1, "a", 8081, null).ports)).toBe("8081→80, 81");
   });
 });

@@ -1,6 +1,17 @@
 /** The launch dialog's and the groups view's logic, free of components so it is unit-tested. */
 import type { PortMapping } from "../../ipc/containers";
-import type { FieldError, LaunchField, LaunchRequest, PlannedPull, ReplicaPhase, ReplicaProgress } from "../../ipc/launch";
+import type {
+  FieldError,
+  LaunchField,
+  LaunchPreview,
+  LaunchRequest,
+  PlannedPull,
+  PortBinding,
+  ReplicaPhase,
+  ReplicaProgress,
+} from "../../ipc/launch";
+
+type ReplicaPreview = LaunchPreview["replicas"][number];
 
 /** A fresh form for `image`: one replica, everything else defaulted. */
 export function emptyRequest(image: string): LaunchRequest {
@@ -84,3 +95,87 @@ export function memberPorts(ports: ReadonlyArray<PortMapping>): string {
   );
   return [...new Set(shown)].join(", ");
 }
+
+/** The host port typed for each mapping of the ports box (null: none, the engine picks), or
+ * null when the box does not read as plain `[IP:]HOST:CONTAINER[/PROTO]` entries. */
+export function typedHostPorts(ports: string): (number | null)[] | null {
+  const entries = ports.split(/[\s,]+/).filter((e) => e !== "");
+  const out: (number | null)[] = [];
+  for (const e of entries) {
+    // An IPv6 host address is bracketed: drop it, and the protocol, before splitting.
+    const rest = e.replace(/^\[[^\]]*\]:/, "").replace(/\/[a-z]+$/i, "");
+    const parts = rest.split(":");
+    if (parts.length > 3 || !parts.every((p, i) => /^\d*$/.test(p) || (i === 0 && parts.length === 3))) return null;
+    const host = parts.length === 1 ? "" : (parts[parts.length - 2] ?? "");
+    out.push(host === "" ? null : Number(host));
+  }
+  return out;
+}
+
+/** What the planner changed in the ports the user typed, in words (null when nothing): a
+ * host port in use is skipped for the next free one, silently until now. */
+export function portAdjustments(ports: string, replicas: readonly ReplicaPreview[]): string | null {
+  const typed = typedHostPorts(ports);
+  if (!typed || replicas.length === 0) return null;
+  const said: string[] = [];
+  typed.forEach((first, j) => {
+    if (first === null) return;
+    const planned = replicas.map((r) => r.ports[j]?.host_port ?? null);
+    const skipped: number[] = [];
+    let expect = first;
+    for (const p of planned) {
+      if (p === null) return;
+      for (let q = expect; q < p; q++) skipped.push(q);
+      expect = p + 1;
+    }
+    if (skipped.length === 0) return;
+    const inUse = skipped.length === 1 ? `${skipped[0]} is in use` : `${skipped.join(", ")} are in use`;
+    const gets = planned.length === 1 ? `using ${planned[0]} instead` : `replicas get ${planned.join(", ")}`;
+    said.push(`${inUse}: ${gets}`);
+  });
+  return said.length > 0 ? said.join(" · ") : null;
+}
+
+/** What the planner did with the name pattern, in words (null when it is as typed). */
+export function nameAdjustments(pattern: string, replicas: readonly ReplicaPreview[]): string | null {
+  const first = replicas[0];
+  if (!first) return null;
+  const typed = pattern.trim();
+  const said: string[] = [];
+  if (typed !== "" && !typed.includes("{n}") && first.name !== typed) said.push(`no {n}: named ${first.name}`);
+  if (first.replica > 1) said.push(`numbering starts at ${first.replica}, after existing containers`);
+  return said.length > 0 ? said.join(" · ") : null;
+}
+
+/** A planned replica's host ports, short: `8081→80`. */
+export function plannedPorts(ports: readonly PortBinding[]): string {
+  return ports.map((p) => (p.host_port ? `${p.host_port}→${p.container_port}` : `${p.container_port}`)).join(", ");
+}
+
+/** Why Launch is disabled, in words (null when it is not). */
+export function launchBlocked(
+  preview: Pick<LaunchPreview, "errors"> | null,
+  previewError: string | null,
+): string | null {
+  if (previewError) return "The form could not be checked: see the message above.";
+  if (!preview) return "Checking the form…";
+  if (preview.errors.length === 0) return null;
+  const fields = [...new Set(preview.errors.map((e) => FIELD_NAMES[e.field] ?? e.field))];
+  return `Fix ${fields.join(", ")} first.`;
+}
+
+const FIELD_NAMES: Partial<Record<LaunchField, string>> = {
+  image: "the image",
+  replicas: "Replicas",
+  name_pattern: "Name pattern",
+  command: "Command",
+  env: "Environment",
+  ports: "Ports",
+  volumes: "Volumes",
+  labels: "Labels",
+  restart: "Restart policy",
+  memory: "Memory limit",
+  cpus: "CPU limit",
+  network: "Network",
+  auto_remove: "Remove when stopped",
+};

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { describeChange, shouldOfferFirstRun, threeHouses } from "./firstRun";
+import { describeChange, ownImages, shouldOfferFirstRun, threeHouses } from "./firstRun";
 
 describe("first run", () => {
   it("is offered only on an empty engine, until done", () => {
@@ -23,5 +23,15 @@ describe("first run", () => {
     expect(own.replicas).toBe("3");
     expect(own.command).toBe("");
     expect(threeHouses("busybox:latest", false).command).toContain("sleep");
+  });
+
+  it("offers the user's own named images, smallest first", () => {
+    const images = [
+      { tags: ["nginx:latest"], size: 190 },
+      { tags: [], size: 1 },
+      { tags: ["busybox:latest", "bb:1"], size: 4 },
+    ];
+    expect(ownImages(images)).toEqual(["busybox:latest", "nginx:latest"]);
+    expect(ownImages(images, 1)).toEqual(["busybox:latest"]);
   });
 });

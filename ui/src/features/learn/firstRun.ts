@@ -1,4 +1,5 @@
 /** The first-run walkthrough's pure parts: when to offer it, and what each step changed. */
+import type { ImageSummary } from "../../ipc/images";
 import type { LaunchRequest } from "../../ipc/launch";
 import type { Settings } from "../../ipc/settings";
 import { emptyRequest } from "../launch/model";
@@ -34,4 +35,17 @@ export function threeHouses(image: string, ownCommand: boolean): LaunchRequest {
     name_pattern: "demo-{n}",
     command: ownCommand ? "" : `sh -c 'trap "exit 0" TERM; while :; do sleep 1; done'`,
   };
+}
+
+/** The user's own images the walkthrough can use instead of getting another: named ones,
+ * smallest first (a small image starts fast), by their first name. */
+export function ownImages(images: readonly Pick<ImageSummary, "tags" | "size">[], max = 5): string[] {
+  return images
+    .flatMap((i) => {
+      const tag = i.tags.find((t) => !t.startsWith("<none>"));
+      return tag ? [{ tag, size: i.size }] : [];
+    })
+    .sort((a, b) => a.size - b.size || a.tag.localeCompare(b.tag))
+    .slice(0, max)
+    .map((i) => i.tag);
 }

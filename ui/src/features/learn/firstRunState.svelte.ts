@@ -27,6 +27,13 @@ class FirstRunState {
     this.open = true;
   }
 
+  /** Hides it for this session without marking it done: the user went elsewhere. */
+  stepAside(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.closed = true;
+  }
+
   /** Closes it and remembers, so it is not offered again. */
   async finish(): Promise<void> {
     this.open = false;

@@ -1,0 +1,203 @@
+//! The first day with Berth (issue #14), containers side: a log pane that keeps its lines while
+//! other containers come and go, a slow stop that locks only its own row, readable ports,
+//! sortable columns, and a roomier container detail.
+
+use std::time::{Duration, Instant};
+
+use berth_tests::app::{App, AppError, WebDriverContext};
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE, BUSYBOX_IMAGE};
+
+use super::{container_row, container_row_in, show_run, text_of, wait_connected, SETTLE};
+
+/// An action's effect shows up through the engine's events; generous on a loaded machine.
+const ACTED: Duration = Duration::from_secs(20);
+
+fn in_row(name: &str, testid: &str) -> String {
+    format!("{} [data-testid={testid}]", container_row(name))
+}
+
+/// Records, in the page, every text the log pane's line count shows from now on: a
+/// MutationObserver sees each rendered state, even one that lasts a single frame (which a
+/// WebDriver poll would miss).
+const WATCH_COUNT: &str = "
+  const seen = (window.__logCounts = []);
+  const read = () => {
+    const el = document.querySelector('[data-testid=logs-count]');
+    seen.push(el ? el.textContent.trim() : '(no pane)');
+  };
+  window.__logObserver = new MutationObserver(read);
+  window.__logObserver.observe(document.querySelector('[data-testid=container-detail]').parentElement,
+    { subtree: true, childList: true, characterData: true });
+  read();";
+
+/// `300 lines · live` -> 300.
+fn line_count(text: &str) -> Option<u64> {
+    text.split_whitespace()
+        .next()?
+        .replace(',', "")
+        .parse()
+        .ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_pane_keeps_its_lines_while_other_containers_change() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("first-day-logs");
+    let talker = run.run(
+        "talker",
+        &[],
+        BUSYBOX_IMAGE,
+        &["sh", "-c", "seq 1 300; exec sleep 600"],
+    )?;
+
+    let app = App::launch(
+        "the_log_pane_keeps_its_lines_while_other_containers_change",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.click(&in_row(&talker.name, "container-open"), SETTLE)
+            .await?;
+        let deadline = Instant::now() + SETTLE;
+        loop {
+            let el = app.wait_for_css("[data-testid=logs-count]", SETTLE).await?;
+            let text = text_of(&el).await?;
+            if text.contains("300 lines") && text.contains("live") {
+                break;
+            }
+            assert!(Instant::now() < deadline, "the log pane shows {text:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        app.client()
+            .execute(WATCH_COUNT, vec![])
+            .await
+            .during("watching the line count")?;
+
+        // Twenty other containers start, then stop and go: a stream of inventory refreshes.
+        let others: Vec<_> = (0..20)
+            .map(|i| run.run(&format!("other-{i}"), &[], BUSYBOX_IMAGE, &["sleep", "600"]))
+            .collect::<Result<_, _>>()?;
+        let ids: Vec<&str> = others.iter().map(|c| c.id.as_str()).collect();
+        docker([&["kill"][..], &ids].concat())?;
+        docker([&["rm", "-f"][..], &ids].concat())?;
+        app.wait_gone(&container_row(&others[19].name), ACTED)
+            .await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let seen = app
+            .client()
+            .execute(
+                "window.__logObserver.disconnect(); return window.__logCounts;",
+                vec![],
+            )
+            .await
+            .during("reading the recorded line counts")?;
+        let seen: Vec<String> = seen
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        eprintln!("{} renders of the line count recorded", seen.len());
+        let bad: Vec<&String> = seen
+            .iter()
+            .filter(|t| line_count(t).is_none_or(|n| n < 300) || !t.contains("live"))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "the log pane dropped its lines or its live tag while others changed: {bad:?}"
+        );
+        app.screenshot("first-day-logs").await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_stop_locks_only_its_own_row() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("first-day-slow-stop");
+    let slow = run.run(
+        "slow",
+        &[],
+        BUSYBOX_IMAGE,
+        &["sh", "-c", "trap '' TERM; sleep 600"],
+    )?;
+    let quick = run.run("quick", &["--stop-timeout", "1"], APP_IMAGE, &[])?;
+    // It really ignores SIGTERM: still running a moment after one.
+    docker(["kill", "--signal", "TERM", &slow.id])?;
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(
+        docker(["inspect", "--format", "{{.State.Status}}", &slow.id])?,
+        "running",
+        "the slow container ignores SIGTERM"
+    );
+
+    let app = App::launch("a_slow_stop_locks_only_its_own_row", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.wait_for_css(&container_row_in(&slow.name, "running"), SETTLE)
+            .await?;
+        app.wait_for_css(&container_row_in(&quick.name, "running"), SETTLE)
+            .await?;
+
+        let asked = Instant::now();
+        app.click(&in_row(&slow.name, "row-stop"), SETTLE).await?;
+        let busy = app
+            .wait_for_css(&in_row(&slow.name, "row-busy"), SETTLE)
+            .await?;
+        let said = text_of(&busy).await?;
+        assert!(said.contains("Stopping"), "the slow row says {said:?}");
+        let why = busy.attr("title").await.ok().flatten().unwrap_or_default();
+        assert!(
+            why.contains("stop timeout"),
+            "it says why it waits: {why:?}"
+        );
+        app.screenshot("first-day-slow-stop").await?;
+
+        // Meanwhile the other row is usable: its Stop works.
+        let other = app
+            .wait_for_css(&in_row(&quick.name, "row-stop"), SETTLE)
+            .await?;
+        assert!(
+            other
+                .is_enabled()
+                .await
+                .during("reading row-stop enabled")?,
+            "the other row's Stop is usable during the slow stop"
+        );
+        other.click().await.during("stopping the other container")?;
+        app.wait_for_css(&container_row_in(&quick.name, "exited"), ACTED)
+            .await?;
+        assert!(
+            asked.elapsed() < Duration::from_secs(9),
+            "the other container stopped while the slow one was still stopping"
+        );
+
+        // Kill now ends the wait.
+        app.click(&in_row(&slow.name, "row-kill-now"), SETTLE)
+            .await?;
+        app.wait_for_css(&container_row_in(&slow.name, "exited"), ACTED)
+            .await?;
+        let took = asked.elapsed();
+        eprintln!("stop asked -> killed and exited: {} ms", took.as_millis());
+        assert!(
+            took < Duration::from_secs(10),
+            "Kill now did not wait for the stop timeout"
+        );
+        app.wait_gone(&in_row(&slow.name, "row-busy"), ACTED)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}

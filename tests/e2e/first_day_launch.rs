@@ -1,0 +1,218 @@
+//! Issue #14, the launch dialog on a first day: the `docker run` preview reads as a person
+//! would type it (Berth's own labels folded away, still in the exact lines), an adjusted host
+//! port is said next to the ports field and each replica's name and ports are in the result,
+//! and the Launch button stays on screen at the default window size.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use berth_tests::app::{css_str, App, AppError};
+use berth_tests::docker_cli::image_id;
+use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
+
+use super::{text_of, wait_connected, SETTLE};
+
+/// One replica of a small image starts in well under this on the test machine.
+const LAUNCHED: Duration = Duration::from_secs(30);
+
+/// Opens the launch dialog on the app test image.
+async fn open_launch(app: &App) -> Result<(), AppError> {
+    let image =
+        image_id(APP_IMAGE)?.ok_or_else(|| AppError::Setup(format!("{APP_IMAGE} is missing")))?;
+    wait_connected(app).await?;
+    app.click("[data-testid=tab-images]", SETTLE).await?;
+    app.click(
+        &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
+        SETTLE,
+    )
+    .await?;
+    app.click("[data-testid=image-launch]", SETTLE).await?;
+    app.wait_for_css("[data-testid=launch-dialog]", SETTLE)
+        .await?;
+    Ok(())
+}
+
+/// The default window size (tauri.conf.json), set through WebDriver.
+async fn default_size(app: &App) -> Result<(), AppError> {
+    app.client()
+        .set_window_size(1200, 760)
+        .await
+        .map_err(|e| AppError::Setup(format!("sizing the window: {e}")))
+}
+
+async fn dark(app: &App, on: bool) -> Result<(), AppError> {
+    let js = if on {
+        "document.documentElement.dataset.theme = 'dark'"
+    } else {
+        "delete document.documentElement.dataset.theme"
+    };
+    app.client()
+        .execute(js, vec![])
+        .await
+        .map(|_| ())
+        .map_err(|e| AppError::Setup(format!("switching the theme: {e}")))
+}
+
+/// A host port nobody uses, held by the test so the planner must skip it.
+fn held_port() -> Result<(TcpListener, u16), AppError> {
+    let l = TcpListener::bind("0.0.0.0:0")
+        .map_err(|e| AppError::Setup(format!("binding a free port: {e}")))?;
+    let port = l
+        .local_addr()
+        .map_err(|e| AppError::Setup(format!("reading the port: {e}")))?
+        .port();
+    Ok((l, port))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
+) -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-fold");
+    let app = App::launch(
+        "the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        default_size(&app).await?;
+        open_launch(&app).await?;
+        app.type_into("[data-testid=launch-replicas]", "2", SETTLE)
+            .await?;
+        app.type_into("[data-testid=launch-ports]", "80", SETTLE)
+            .await?;
+        app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
+            .await?;
+        let cli = app
+            .wait_until("two docker run lines", SETTLE, |client| async move {
+                let el = client
+                    .find(fantoccini::Locator::Css("[data-testid=launch-cli]"))
+                    .await?;
+                let text = el.prop("textContent").await?.unwrap_or_default();
+                Ok((text.matches("docker run -d").count() == 2).then_some(text))
+            })
+            .await?;
+        let first = cli.lines().next().unwrap_or_default();
+        assert!(!first.contains("berth.launch"), "{first}");
+        assert!(!first.contains("berth.group"), "{first}");
+        assert!(first.contains("--publish 80"), "{first}");
+        assert!(first.contains(&run.label()), "the user's own label stays: {first}");
+        assert!(first.len() < 300, "short enough to read: {first}");
+        app.screenshot("first-day-preview-light").await?;
+        dark(&app, true).await?;
+        app.screenshot("first-day-preview-dark").await?;
+        dark(&app, false).await?;
+
+        // The exact lines, with Berth's labels, are one click away and are what Copy exact gives.
+        app.click("[data-testid=launch-cli-exact] summary", SETTLE)
+            .await?;
+        let exact = app
+            .wait_for_css("[data-testid=launch-cli-exact-text]", SETTLE)
+            .await?;
+        let exact = text_of(&exact).await?;
+        assert!(exact.contains("--label 'berth.launch="), "{exact}");
+        assert!(exact.contains("berth.group="), "{exact}");
+        app.wait_for_css("[data-testid=launch-copy-exact]", SETTLE)
+            .await?;
+        app.screenshot("first-day-preview-exact").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adjusted_port_is_announced_and_the_result_names_each_replica() -> Result<(), AppError>
+{
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-adjust");
+    let (_held, port) = held_port()?;
+    let app = App::launch(
+        "an_adjusted_port_is_announced_and_the_result_names_each_replica",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        default_size(&app).await?;
+        open_launch(&app).await?;
+        app.type_into(
+            "[data-testid=launch-name]",
+            &format!("{}-{{n}}", run.name("adj")),
+            SETTLE,
+        )
+        .await?;
+        app.type_into("[data-testid=launch-ports]", &format!("{port}:80"), SETTLE)
+            .await?;
+        app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
+            .await?;
+        let note = app
+            .wait_for_css("[data-testid=launch-adjusted-ports]", SETTLE)
+            .await?;
+        let note = text_of(&note).await?;
+        assert!(note.contains(&format!("{port} is in use")), "{note}");
+        app.screenshot("first-day-adjusted-port").await?;
+
+        app.click("[data-testid=launch-submit]:not([disabled])", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=launch-progress][data-phase=done]", LAUNCHED)
+            .await?;
+        let name = text_of(&app.wait_for_css("[data-testid=launch-row-name]", SETTLE).await?).await?;
+        assert_eq!(name, run.name("adj-1"));
+        let ports =
+            text_of(&app.wait_for_css("[data-testid=launch-row-ports]", SETTLE).await?).await?;
+        assert!(ports.ends_with("→80"), "{ports}");
+        assert!(!ports.starts_with(&format!("{port}→")), "{ports}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_launch_button_is_on_screen_at_the_default_size() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let app = App::launch("the_launch_button_is_on_screen_at_the_default_size", &[]).await?;
+    app.check(async {
+        default_size(&app).await?;
+        open_launch(&app).await?;
+        // Nothing saved: the presets bar takes no room.
+        assert!(app.find_all("[data-testid=launch-presets]").await?.is_empty());
+        // A long environment makes the form taller than the window.
+        let env: String = (1..=30).map(|i| format!("KEY_{i}=value\n")).collect();
+        app.type_into("[data-testid=launch-env]", &env, SETTLE).await?;
+        app.wait_for_css("[data-testid=launch-submit]:not([disabled])", SETTLE)
+            .await?;
+        let inside = app
+            .client()
+            .execute(
+                "const r = document.querySelector('[data-testid=launch-submit]').getBoundingClientRect();\
+                 return [r.top, r.bottom, window.innerHeight];",
+                vec![],
+            )
+            .await
+            .map_err(|e| AppError::Setup(format!("measuring the button: {e}")))?;
+        let v: Vec<f64> = inside
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default();
+        assert!(
+            v.len() == 3 && v[0] >= 0.0 && v[1] <= v[2],
+            "the Launch button at {v:?} (top, bottom, window height)"
+        );
+        app.screenshot("first-day-launch-button-light").await?;
+        dark(&app, true).await?;
+        app.screenshot("first-day-launch-button-dark").await?;
+        dark(&app, false).await?;
+
+        // Invalid input: the button says Launch (never "Launch 0") and why it waits.
+        app.type_into("[data-testid=launch-replicas]", "0", SETTLE)
+            .await?;
+        let why = app
+            .wait_for_css("[data-testid=launch-blocked]", SETTLE)
+            .await?;
+        assert!(text_of(&why).await?.contains("Replicas"));
+        let label = text_of(&app.wait_for_css("[data-testid=launch-submit][disabled]", SETTLE).await?)
+            .await?;
+        assert_eq!(label.trim(), "Launch");
+        Ok(())
+    })
+    .await
+}
