@@ -96,7 +96,10 @@ async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
         assert!(!first.contains("berth.launch"), "{first}");
         assert!(!first.contains("berth.group"), "{first}");
         assert!(first.contains("--publish 80"), "{first}");
-        assert!(first.contains(&run.label()), "the user's own label stays: {first}");
+        assert!(
+            first.contains(&run.label()),
+            "the user's own label stays: {first}"
+        );
         assert!(first.len() < 300, "short enough to read: {first}");
         app.screenshot("first-day-preview-light").await?;
         dark(&app, true).await?;
@@ -121,8 +124,7 @@ async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_adjusted_port_is_announced_and_the_result_names_each_replica() -> Result<(), AppError>
-{
+async fn an_adjusted_port_is_announced_and_the_result_names_each_replica() -> Result<(), AppError> {
     ensure_test_images()?;
     let run = TestRun::new("e2e-adjust");
     let (_held, port) = held_port()?;
@@ -155,10 +157,17 @@ async fn an_adjusted_port_is_announced_and_the_result_names_each_replica() -> Re
             .await?;
         app.wait_for_css("[data-testid=launch-progress][data-phase=done]", LAUNCHED)
             .await?;
-        let name = text_of(&app.wait_for_css("[data-testid=launch-row-name]", SETTLE).await?).await?;
+        let name = text_of(
+            &app.wait_for_css("[data-testid=launch-row-name]", SETTLE)
+                .await?,
+        )
+        .await?;
         assert_eq!(name, run.name("adj-1"));
-        let ports =
-            text_of(&app.wait_for_css("[data-testid=launch-row-ports]", SETTLE).await?).await?;
+        let ports = text_of(
+            &app.wait_for_css("[data-testid=launch-row-ports]", SETTLE)
+                .await?,
+        )
+        .await?;
         assert!(ports.ends_with("→80"), "{ports}");
         assert!(!ports.starts_with(&format!("{port}→")), "{ports}");
         Ok(())
