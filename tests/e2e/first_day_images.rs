@@ -1,0 +1,102 @@
+//! The first day with Berth (issue #14), images side: removing one chosen tag keeps the other
+//! and says so for good, and errors read in people's words.
+
+use std::time::Duration;
+
+use berth_tests::app::{css_str, App, AppError, WebDriverContext};
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+
+use super::{text_of, wait_connected, SETTLE};
+
+/// An image action's effect shows up through the engine's events; generous on a loaded machine.
+const ACTED: Duration = Duration::from_secs(20);
+
+fn image_row(id: &str) -> String {
+    format!("[data-testid=image-row][data-id={}]", css_str(id))
+}
+
+/// The tags the image's row shows.
+async fn row_tags(app: &App, id: &str) -> Result<Vec<String>, AppError> {
+    let mut tags = Vec::new();
+    for t in app
+        .find_all(&format!("{} [data-testid=image-tag]", image_row(id)))
+        .await?
+    {
+        tags.push(text_of(&t).await?.trim().to_string());
+    }
+    Ok(tags)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn removing_one_of_two_tags_keeps_the_other_and_says_so() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("first-day-tags");
+    let keep = format!("berth-test/first-day:{}-keep", run.id());
+    let drop = format!("berth-test/first-day:{}-drop", run.id());
+    let id = run.build_image(&keep, &format!("FROM {BUSYBOX_IMAGE}\n"))?;
+    run.tag(&keep, &drop)?;
+
+    let app = App::launch("removing_one_of_two_tags_keeps_the_other_and_says_so", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-images]", SETTLE).await?;
+        app.click(&image_row(&id), SETTLE).await?;
+        let pick = app
+            .wait_for_css(
+                &format!(
+                    "[data-testid=image-detail][data-id={}] [data-testid=image-remove-pick]",
+                    css_str(&id)
+                ),
+                SETTLE,
+            )
+            .await?;
+        pick.select_by_value(&drop)
+            .await
+            .during("picking the tag to remove")?;
+        app.click("[data-testid=image-remove]", SETTLE).await?;
+
+        let message = app
+            .wait_for_css("[data-testid=image-message][data-ok=true]", ACTED)
+            .await?;
+        let said = text_of(&message).await?;
+        assert!(
+            said.contains(&format!("Removed the tag {drop}")) && said.contains(&keep),
+            "the outcome names the removed tag and the one that stays: {said:?}"
+        );
+        // The list refreshes (the tag goes); the outcome stays on screen.
+        app.wait_until("the removed tag to leave the row", ACTED, |_| {
+            let app = &app;
+            let drop = drop.clone();
+            let id = id.clone();
+            async move {
+                let tags = row_tags(app, &id).await.unwrap_or_default();
+                Ok((!tags.is_empty() && !tags.contains(&drop)).then_some(()))
+            }
+        })
+        .await?;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let message = app
+            .wait_for_css("[data-testid=image-message]", SETTLE)
+            .await?;
+        assert_eq!(
+            text_of(&message).await?,
+            said,
+            "the outcome stays after the refresh"
+        );
+        assert_eq!(row_tags(&app, &id).await?, vec![keep.clone()]);
+        assert!(
+            docker(["image", "inspect", &keep]).is_ok(),
+            "{keep} remains"
+        );
+        assert!(
+            docker(["image", "inspect", &drop]).is_err(),
+            "{drop} is gone"
+        );
+        app.screenshot("first-day-image-tag-removed").await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
