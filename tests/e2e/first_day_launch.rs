@@ -15,8 +15,8 @@ use super::{text_of, wait_connected, SETTLE};
 /// One replica of a small image starts in well under this on the test machine.
 const LAUNCHED: Duration = Duration::from_secs(30);
 
-/// Opens the launch dialog on the app test image.
-async fn open_launch(app: &App) -> Result<(), AppError> {
+/// Opens the launch dialog on the app test image (from the Images view, as a user would).
+pub(crate) async fn open_launch(app: &App) -> Result<(), AppError> {
     let image =
         image_id(APP_IMAGE)?.ok_or_else(|| AppError::Setup(format!("{APP_IMAGE} is missing")))?;
     wait_connected(app).await?;
@@ -40,7 +40,8 @@ async fn default_size(app: &App) -> Result<(), AppError> {
         .map_err(|e| AppError::Setup(format!("sizing the window: {e}")))
 }
 
-async fn dark(app: &App, on: bool) -> Result<(), AppError> {
+/// The dark theme on or off, for screenshots of both.
+pub(crate) async fn dark(app: &App, on: bool) -> Result<(), AppError> {
     let js = if on {
         "document.documentElement.dataset.theme = 'dark'"
     } else {
@@ -84,13 +85,20 @@ async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
         app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
             .await?;
         let cli = app
-            .wait_until("two docker run lines", SETTLE, |client| async move {
-                let el = client
-                    .find(fantoccini::Locator::Css("[data-testid=launch-cli]"))
-                    .await?;
-                let text = el.prop("textContent").await?.unwrap_or_default();
-                Ok((text.matches("docker run -d").count() == 2).then_some(text))
-            })
+            .wait_until(
+                "two docker run lines with the form",
+                SETTLE,
+                |client| async move {
+                    let el = client
+                        .find(fantoccini::Locator::Css("[data-testid=launch-cli]"))
+                        .await?;
+                    let text = el.prop("textContent").await?.unwrap_or_default();
+                    let planned = text.matches("docker run -d").count() == 2
+                        && text.contains("--publish 80 ")
+                        && text.contains("berth.test=");
+                    Ok(planned.then_some(text))
+                },
+            )
             .await?;
         let first = cli.lines().next().unwrap_or_default();
         assert!(!first.contains("berth.launch"), "{first}");

@@ -24,6 +24,7 @@ use fantoccini::Locator;
 
 mod engines;
 mod first_day_launch;
+mod first_day_learn;
 mod first_day_containers;
 mod first_day_images;
 mod launch;

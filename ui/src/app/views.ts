@@ -116,7 +116,12 @@ export const VIEWS: readonly ViewSpec[] = [
     count: (inv) => inv.groups.length,
     needsEngine: true,
     component: GroupsView,
-    props: (_shell, inv) => ({ groups: inv.groups, containers: inv.containers }),
+    props: (shell, inv) => ({
+      groups: inv.groups,
+      containers: inv.containers,
+      onopencontainer: (id: string) => shell.openContainer(id),
+      onimages: () => (shell.view = "images"),
+    }),
   }),
   view({
     id: "volumes",

@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::launch::{docker_run_argv, shell, ReplicaConfig};
+use super::launch::cli::group_replica;
+use super::launch::{docker_run_argv, shell, LaunchSpec, PortBinding, ReplicaConfig};
 
 /// Which `docker ... prune` a cleanup runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -123,6 +124,15 @@ pub enum DockerCommand {
     },
     /// `docker volume ls`.
     VolumeLs,
+    /// `docker run -d ...` for one replica of a launch group (what scaling up does): the
+    /// group's spec (its `berth.launch` label), the replica's number, name and host ports.
+    LaunchReplica {
+        spec: Box<LaunchSpec>,
+        group: String,
+        replica: u32,
+        name: String,
+        ports: Option<Vec<PortBinding>>,
+    },
 }
 
 fn words(parts: &[&str]) -> Vec<String> {
@@ -239,6 +249,19 @@ impl DockerCommand {
             }
             Self::Build { tag, context } => a.extend(words(&["build", "-t", tag, context])),
             Self::VolumeLs => a.extend(words(&["volume", "ls"])),
+            Self::LaunchReplica {
+                spec,
+                group,
+                replica,
+                name,
+                ports,
+            } => {
+                return match group_replica(spec, group, *replica, name, ports.clone()) {
+                    Some(r) => docker_run_argv(&r),
+                    // A spec that cannot plan this replica still names what was made.
+                    None => words(&["docker", "run", "-d", "--name", name, &spec.image]),
+                };
+            }
         }
         a
     }

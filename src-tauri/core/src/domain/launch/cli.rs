@@ -1,9 +1,12 @@
 //! The `docker run` command that creates the same container as Berth does for a replica.
 //! Every argument is quoted for a POSIX shell; `shell::split` reads it back unchanged.
 
-use super::plan::ReplicaConfig;
+use std::collections::HashSet;
+
+use super::plan::{build_plan, ReplicaConfig};
+use super::ports::PortBinding;
 use super::shell;
-use super::spec::{format_cpus, RestartPolicy};
+use super::spec::{format_cpus, LaunchSpec, RestartPolicy};
 
 /// `docker run -d ...` as argv (without a shell), `docker` first.
 pub fn docker_run_argv(r: &ReplicaConfig) -> Vec<String> {
@@ -50,6 +53,29 @@ pub fn docker_run_argv(r: &ReplicaConfig) -> Vec<String> {
 /// The same, as one line to paste into a shell.
 pub fn docker_run_line(r: &ReplicaConfig) -> String {
     shell::join(&docker_run_argv(r))
+}
+
+/// Replica `replica` of the launch group `group` as its launch planned it, named `name`, with
+/// the host ports it really got (`None`: as the spec plans them with no port taken). Scaling
+/// up makes more of the same, so its `docker run` lines come from here. `None` when the spec
+/// cannot plan that replica (its host ports would run past 65535).
+pub fn group_replica(
+    spec: &LaunchSpec,
+    group: &str,
+    replica: u32,
+    name: &str,
+    ports: Option<Vec<PortBinding>>,
+) -> Option<ReplicaConfig> {
+    let after = replica.checked_sub(1)?;
+    let mut r = build_plan(spec, 1, group, &HashSet::new(), after, &mut |_, _, _| false)
+        .ok()?
+        .replicas
+        .pop()?;
+    r.name = name.to_string();
+    if let Some(ports) = ports {
+        r.ports = ports;
+    }
+    Some(r)
 }
 
 #[cfg(test)]
@@ -112,6 +138,33 @@ mod tests {
         );
         // The line reads back as the argv.
         assert_eq!(shell::split(&line).unwrap(), docker_run_argv(&r));
+    }
+
+    #[test]
+    fn a_group_replica_is_rendered_as_its_launch_planned_it() {
+        let (_, spec) = validate(&LaunchRequest {
+            image: "busybox".into(),
+            replicas: "1".into(),
+            name_pattern: "web-{n}".into(),
+            ports: "8080:80".into(),
+            volumes: "{n}-data:/data".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        let r = group_replica(&spec, "g1", 4, "web-4", None).unwrap();
+        assert_eq!(
+            (r.replica, r.name.as_str(), r.ports[0].host_port),
+            (4, "web-4", Some(8080))
+        );
+        assert_eq!(r.binds, ["4-data:/data"]);
+        assert_eq!(r.labels["berth.replica"], "4");
+        let moved = vec![PortBinding {
+            host_port: Some(9000),
+            ..r.ports[0].clone()
+        }];
+        let r = group_replica(&spec, "g1", 4, "web-4", Some(moved)).unwrap();
+        assert!(docker_run_line(&r).contains("--publish 9000:80"));
+        assert!(group_replica(&spec, "g1", 0, "web-0", None).is_none());
     }
 
     #[test]
