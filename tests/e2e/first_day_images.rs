@@ -100,3 +100,44 @@ async fn removing_one_of_two_tags_keeps_the_other_and_says_so() -> Result<(), Ap
     app.close().await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_registry_that_cannot_be_reached_is_said_plainly_and_editing_clears_it(
+) -> Result<(), AppError> {
+    let app = App::launch(
+        "a_registry_that_cannot_be_reached_is_said_plainly_and_editing_clears_it",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-images]", SETTLE).await?;
+        app.click("[data-testid=images-pull]", SETTLE).await?;
+        app.type_into(
+            "[data-testid=pull-reference]",
+            "nosuchhost.invalid/x:1",
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=pull-start]", SETTLE).await?;
+        let error = app.wait_for_css("[data-testid=pull-error]", ACTED).await?;
+        let said = text_of(&error).await?;
+        assert!(
+            said.contains("Can't reach nosuchhost.invalid (no network or DNS)"),
+            "the pull's failure in people's words: {said:?}"
+        );
+        assert!(!said.contains("dial tcp"), "no raw Go error: {said:?}");
+        app.screenshot("first-day-pull-unreachable").await?;
+
+        // Another reference: the old failure goes.
+        let input = app
+            .wait_for_css("[data-testid=pull-reference]", SETTLE)
+            .await?;
+        input.send_keys("2").await.during("editing the reference")?;
+        app.wait_gone("[data-testid=pull-error]", SETTLE).await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}

@@ -15,6 +15,7 @@ pub mod inventory;
 pub mod launch;
 pub mod layers;
 pub mod logs;
+pub mod plain_words;
 pub mod prune;
 pub mod pull;
 pub mod reference;

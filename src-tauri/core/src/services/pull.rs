@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::sink::Sink;
+use crate::domain::plain_words::network_problem;
 use crate::domain::pull::{pull_cli, PullOutcome, PullProgress};
 use crate::domain::reference::parse_reference;
 use crate::engine::{Engine, EngineError};
@@ -86,7 +87,10 @@ fn explain(e: EngineError, reference: &str, registry: Option<&str>) -> EngineErr
         },
         EngineError::Server { message, .. } | EngineError::Stream { message } => {
             EngineError::Stream {
-                message: format!("pulling {reference} from {registry} failed: {message}"),
+                message: match network_problem(&message) {
+                    Some(problem) => format!("{problem}, so {reference} was not pulled."),
+                    None => format!("pulling {reference} from {registry} failed: {message}"),
+                },
             }
         }
         EngineError::BadRequest { message } => EngineError::BadRequest {
