@@ -50,4 +50,16 @@ describe("GroupsView", () => {
     await fireEvent.click(getAllByTestId("group-stop")[0]!);
     expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "compose_project", project: "acme" }, "stop");
   });
+
+  it("opens a member's detail and, with no groups, links to Images", async () => {
+    const onopencontainer = vi.fn();
+    const onimages = vi.fn();
+    const one = render(GroupsView, { props: { groups: [launch], containers: inventory.containers, onopencontainer, onimages } });
+    await fireEvent.click(one.getAllByTestId("group-member-open")[1]!);
+    expect(onopencontainer).toHaveBeenCalledWith(b!.id);
+    one.unmount();
+    const none = render(GroupsView, { props: { groups: [], containers: [], onopencontainer, onimages } });
+    await fireEvent.click(none.getByTestId("groups-empty-images"));
+    expect(onimages).toHaveBeenCalled();
+  });
 });
