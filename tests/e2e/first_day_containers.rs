@@ -201,3 +201,128 @@ async fn a_slow_stop_locks_only_its_own_row() -> Result<(), AppError> {
     app.close().await;
     Ok(())
 }
+
+/// The names of the container rows, top to bottom.
+async fn row_names(app: &App) -> Result<Vec<String>, AppError> {
+    let mut names = Vec::new();
+    for row in app.find_all("[data-testid=container-row]").await? {
+        names.push(
+            row.attr("data-name")
+                .await
+                .during("reading a row's name")?
+                .unwrap_or_default(),
+        );
+    }
+    Ok(names)
+}
+
+/// Waits until the rows read `expected`, top to bottom.
+async fn wait_order(app: &App, expected: &[&str]) -> Result<(), AppError> {
+    let deadline = Instant::now() + SETTLE;
+    loop {
+        let names = row_names(app).await?;
+        if names == expected {
+            return Ok(());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "rows read {names:?}, not {expected:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn sort_state(app: &App, key: &str) -> Result<Option<String>, AppError> {
+    let state = app
+        .client()
+        .execute(
+            &format!(
+                "return document.querySelector('[data-testid=sort-{key}]').closest('[role=columnheader]').getAttribute('aria-sort');"
+            ),
+            vec![],
+        )
+        .await
+        .during("reading aria-sort")?;
+    Ok(state.as_str().map(str::to_string))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ports_read_host_to_container_and_columns_sort() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("first-day-sort");
+    // Created a second apart, in the order b, a, c: by name is a, b, c; newest first c, a, b.
+    let b = run.run("b", &["-p", "127.0.0.1::80"], APP_IMAGE, &[])?;
+    std::thread::sleep(Duration::from_millis(1100));
+    let a = run.run("a", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
+    std::thread::sleep(Duration::from_millis(1100));
+    let c = run.create("c", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
+    let published = docker(["port", &b.id, "80/tcp"])?;
+    let host_port = published
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit(':').next())
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+
+    let app = App::launch("ports_read_host_to_container_and_columns_sort", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.wait_for_css(&container_row_in(&c.name, "created"), SETTLE)
+            .await?;
+
+        let ports = app
+            .wait_for_css(&in_row(&b.name, "row-ports"), SETTLE)
+            .await?;
+        assert_eq!(text_of(&ports).await?.trim(), format!("{host_port}→80"));
+        assert_eq!(
+            text_of(
+                &app.wait_for_css(&in_row(&a.name, "row-ports"), SETTLE)
+                    .await?
+            )
+            .await?
+            .trim(),
+            "—"
+        );
+
+        // By name, then reversed by a second click.
+        wait_order(&app, &[&a.name, &b.name, &c.name]).await?;
+        assert_eq!(
+            sort_state(&app, "name").await?.as_deref(),
+            Some("ascending")
+        );
+        app.click("[data-testid=sort-name]", SETTLE).await?;
+        wait_order(&app, &[&c.name, &b.name, &a.name]).await?;
+        assert_eq!(
+            sort_state(&app, "name").await?.as_deref(),
+            Some("descending")
+        );
+
+        // From the keyboard: Enter on the Created header sorts newest first.
+        let created = app
+            .wait_for_css("[data-testid=sort-created]", SETTLE)
+            .await?;
+        created
+            .send_keys(&fantoccini::key::Key::Enter.to_string())
+            .await
+            .during("pressing Enter on the Created header")?;
+        wait_order(&app, &[&c.name, &a.name, &b.name]).await?;
+        assert_eq!(
+            sort_state(&app, "created").await?.as_deref(),
+            Some("descending")
+        );
+        assert_eq!(sort_state(&app, "name").await?.as_deref(), Some("none"));
+
+        // A new container takes its sorted place (here between the others), not the top.
+        app.click("[data-testid=sort-name]", SETTLE).await?;
+        wait_order(&app, &[&a.name, &b.name, &c.name]).await?;
+        let ab = run.create("ab", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
+        wait_order(&app, &[&a.name, &ab.name, &b.name, &c.name]).await?;
+        app.screenshot("first-day-sorted").await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}

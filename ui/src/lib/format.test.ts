@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { UP_STATES, formatBytes, formatPort, formatPorts, humanDuration, isUp, relativeTime } from "./format";
+import { UP_STATES, formatBytes, formatPort, formatPorts, humanDuration, isUp, readablePorts, relativeTime } from "./format";
 
 const S = 1000;
 const MIN = 60 * S;
@@ -103,5 +103,19 @@ describe("isUp", () => {
     expect(UP_STATES.every(isUp)).toBe(true);
     expect(UP_STATES).toEqual(["running", "paused", "restarting"]);
     expect(["created", "exited", "dead", "removing"].some((s) => isUp(s as never))).toBe(false);
+  });
+});
+
+describe("readablePorts", () => {
+  it("reads host→container, once per port, the protocol only when not TCP", () => {
+    expect(
+      readablePorts([
+        { host_ip: "0.0.0.0", host_port: 8081, container_port: 80, protocol: "tcp" },
+        { host_ip: "::", host_port: 8081, container_port: 80, protocol: "tcp" },
+        { host_ip: null, host_port: null, container_port: 53, protocol: "udp" },
+        { host_ip: null, host_port: null, container_port: 443, protocol: "tcp" },
+      ]),
+    ).toBe("8081→80, 53/udp, 443");
+    expect(readablePorts([])).toBe("");
   });
 });

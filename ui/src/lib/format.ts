@@ -82,6 +82,19 @@ export function formatPorts(ports: readonly PortMapping[]): string {
   return out.join(", ");
 }
 
+/** All ports of a container as people read them: `8081→80` (host port → container port, the
+ *  protocol only when it is not TCP), an unpublished port alone; duplicates (IPv4 and IPv6
+ *  bindings of one port) once. `formatPorts` keeps the full `docker ps` form, for tooltips. */
+export function readablePorts(ports: readonly PortMapping[]): string {
+  const published = ports.filter((p) => p.host_port != null);
+  const exposed = ports.filter((p) => p.host_port == null);
+  const shown = [...published, ...exposed].map((p) => {
+    const proto = p.protocol === "tcp" ? "" : `/${p.protocol}`;
+    return p.host_port == null ? `${p.container_port}${proto}` : `${p.host_port}→${p.container_port}${proto}`;
+  });
+  return [...new Set(shown)].join(", ");
+}
+
 /** The name of a dangling image (no tags), as `docker images` shows it. */
 export const DANGLING_TAG = "<none>:<none>";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { makeInventory } from "../../dev/fixtures";
 import type { ContainerSummary } from "../../ipc/containers";
 import { UP_STATES } from "../../lib/format";
-import { containerRows, filterContainers } from "./filter";
+import { containerRows, DEFAULT_SORT, filterContainers, nextSort, sortContainers } from "./filter";
 
 const { containers } = makeInventory(1000, 1_700_000_000);
 
@@ -80,5 +80,30 @@ describe("containerRows", () => {
     }
     const perRun = (performance.now() - start) / 20;
     expect(perRun).toBeLessThan(16);
+  });
+});
+
+describe("sortContainers", () => {
+  const few = containers.slice(0, 50);
+
+  it("sorts by name by default, and reverses on a second click", () => {
+    const names = sortContainers(few, DEFAULT_SORT).map((c) => c.name);
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+    const again = nextSort(DEFAULT_SORT, "name");
+    expect(again).toEqual({ key: "name", descending: true });
+    expect(sortContainers(few, again).map((c) => c.name)).toEqual([...names].reverse());
+  });
+
+  it("sorts by created newest first on the first click, and by state running first", () => {
+    const created = sortContainers(few, nextSort(DEFAULT_SORT, "created")).map((c) => c.created);
+    expect(created).toEqual([...created].sort((a, b) => b - a));
+    const states = sortContainers(few, { key: "state", descending: false });
+    const firstStopped = states.findIndex((c) => !UP_STATES.includes(c.state));
+    expect(states.slice(firstStopped).some((c) => c.state === "running")).toBe(false);
+  });
+
+  it("does not depend on the engine's order", () => {
+    const shuffled = [...few].reverse();
+    expect(sortContainers(shuffled, DEFAULT_SORT)).toEqual(sortContainers(few, DEFAULT_SORT));
   });
 });

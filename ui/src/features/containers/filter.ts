@@ -61,3 +61,47 @@ export function containerRows(containers: readonly ContainerSummary[], groupByIm
   }
   return rows;
 }
+
+/** The columns the list sorts by. */
+export type SortKey = "name" | "image" | "state" | "created";
+
+export interface Sort {
+  key: SortKey;
+  descending: boolean;
+}
+
+/** Names first by name: a stable order in which a new container takes its own place instead
+ *  of pushing every row down under the pointer. */
+export const DEFAULT_SORT: Sort = { key: "name", descending: false };
+
+/** States in the order people scan for them: what runs first, what is gone last. */
+const STATE_RANK: Record<ContainerState, number> = Object.fromEntries(CONTAINER_STATES.map((s, i) => [s, i])) as Record<
+  ContainerState,
+  number
+>;
+
+function compareBy(key: SortKey, a: ContainerSummary, b: ContainerSummary): number {
+  switch (key) {
+    case "name":
+      return a.name.localeCompare(b.name);
+    case "image":
+      return a.image.localeCompare(b.image);
+    case "state":
+      return STATE_RANK[a.state] - STATE_RANK[b.state];
+    case "created":
+      return a.created - b.created;
+  }
+}
+
+/** Sorted by `sort`, ties broken by name then ID, so the order never depends on the engine's. */
+export function sortContainers(containers: readonly ContainerSummary[], sort: Sort): ContainerSummary[] {
+  const sign = sort.descending ? -1 : 1;
+  return containers
+    .slice()
+    .sort((a, b) => sign * compareBy(sort.key, a, b) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+}
+
+/** A click on a column header: that column ascending, or the other way round if it already is. */
+export function nextSort(current: Sort, key: SortKey): Sort {
+  return current.key === key ? { key, descending: !current.descending } : { key, descending: key === "created" };
+}
