@@ -50,8 +50,10 @@ pub(crate) async fn dark(app: &App, on: bool) -> Result<(), AppError> {
     app.client()
         .execute(js, vec![])
         .await
-        .map(|_| ())
-        .map_err(|e| AppError::Setup(format!("switching the theme: {e}")))
+        .map_err(|e| AppError::Setup(format!("switching the theme: {e}")))?;
+    // Let WebKit repaint before a screenshot is taken.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    Ok(())
 }
 
 /// A host port nobody uses, held by the test so the planner must skip it.
