@@ -326,3 +326,125 @@ async fn ports_read_host_to_container_and_columns_sort() -> Result<(), AppError>
     app.close().await;
     Ok(())
 }
+
+/// A number attribute of the first element matching `css`, once it is there and parses.
+async fn number_attr(app: &App, css: &str, attr: &str) -> Result<Option<f64>, AppError> {
+    let Some(el) = app.find_all(css).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let value = el.attr(attr).await.during("reading an attribute")?;
+    Ok(value.and_then(|v| v.parse().ok()))
+}
+
+async fn pane_height(app: &App) -> Result<f64, AppError> {
+    let h = app
+        .client()
+        .execute(
+            "return document.querySelector('[data-testid=detail-pane]').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await
+        .during("measuring the detail pane")?;
+    Ok(h.as_f64().unwrap_or(0.0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_memory_chart_scales_to_the_container_and_the_detail_pane_grows() -> Result<(), AppError>
+{
+    ensure_test_images()?;
+    let run = TestRun::new("first-day-detail");
+    // design.md §5: reads about 64.6 MiB, with no memory limit (the engine reports the host's).
+    let fill = run.run(
+        "fill",
+        &["--shm-size", "128m"],
+        BUSYBOX_IMAGE,
+        &[
+            "sh",
+            "-c",
+            "head -c 67108864 /dev/zero > /dev/shm/fill; while true; do sleep 1; done",
+        ],
+    )?;
+
+    let app = App::launch(
+        "the_memory_chart_scales_to_the_container_and_the_detail_pane_grows",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.click(&in_row(&fill.name, "container-open"), SETTLE)
+            .await?;
+        app.click("[data-testid=detail-tab-stats]", SETTLE).await?;
+
+        const MIB: f64 = 1024.0 * 1024.0;
+        let deadline = Instant::now() + ACTED;
+        let (used, top) = loop {
+            let used = number_attr(&app, "[data-testid=stats-mem-now]", "data-value").await?;
+            let top = number_attr(&app, "[data-testid=stats-chart-mem]", "data-y-max").await?;
+            if let (Some(used), Some(top)) = (used, top) {
+                if used > 60.0 * MIB {
+                    break (used, top);
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no memory reading of the fill: {used:?}, y max {top:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        };
+        eprintln!(
+            "memory {:.1} MiB, chart's y max {:.1} MiB",
+            used / MIB,
+            top / MIB
+        );
+        assert!(
+            top >= used && top < 4.0 * used,
+            "the memory chart runs to {:.1} MiB for {:.1} MiB in use",
+            top / MIB,
+            used / MIB
+        );
+        app.screenshot("first-day-memory-chart").await?;
+
+        // The splitter, from the keyboard: Up gives the pane more room.
+        let before = pane_height(&app).await?;
+        let splitter = app
+            .wait_for_css("[data-testid=detail-splitter]", SETTLE)
+            .await?;
+        splitter
+            .send_keys(&fantoccini::key::Key::Up.to_string())
+            .await
+            .during("pressing Up on the splitter")?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let taller = pane_height(&app).await?;
+        assert!(
+            taller > before + 10.0,
+            "Up on the splitter: {before} -> {taller} px"
+        );
+
+        // Maximise: the pane takes the view; Restore gives the list back.
+        app.click("[data-testid=detail-maximise]", SETTLE).await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let maximised = pane_height(&app).await?;
+        assert!(
+            maximised > taller + 100.0,
+            "maximised: {taller} -> {maximised} px"
+        );
+        assert!(
+            !app.wait_for_css(&container_row(&fill.name), SETTLE)
+                .await?
+                .is_displayed()
+                .await
+                .unwrap_or(true),
+            "the list gives way to the maximised pane"
+        );
+        app.screenshot("first-day-detail-maximised").await?;
+        app.click("[data-testid=detail-maximise]", SETTLE).await?;
+        app.wait_for_css("[data-testid=detail-splitter]", SETTLE)
+            .await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}

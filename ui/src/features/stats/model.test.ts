@@ -59,6 +59,12 @@ describe("chartData", () => {
     expect(chartData(spec("blk"), pts)).toEqual([[1, 2], [4, 4], [5, 5]]);
   });
 
+  it("leaves out a memory limit that is only the host's memory", () => {
+    // 100 is the limit of the points above: a real limit on a host of 1,000, none on one of 105.
+    expect(chartData(spec("mem"), pts, 1000)).toEqual([[1, 2], [10, 20], [100, 100]]);
+    expect(chartData(spec("mem"), pts, 105)).toEqual([[1, 2], [10, 20], [null, null]]);
+  });
+
   it("ranges x over the window and y from zero with headroom", () => {
     expect(xRange(1, 120_000)).toEqual([60, 120]);
     expect(yRange(100, "percent")).toEqual([0, 110.00000000000001]);

@@ -100,10 +100,28 @@ export const CHARTS: readonly ChartSpec[] = [
   },
 ];
 
-/** uPlot's columnar data: x in seconds, then one column per series of `spec`. */
-export function chartData(spec: ChartSpec, points: readonly StatsPoint[]): number[][] {
+/** A memory "limit" this close to the host's memory is no limit at all: the engine reports the
+ *  host's total for a container started without `--memory`. */
+const NO_LIMIT_SHARE = 0.9;
+
+/** Whether `limit` is a limit set on the container (not the host's total memory). */
+export function isRealLimit(limit: number, hostMemory: number | undefined): boolean {
+  return limit > 0 && (hostMemory === undefined || hostMemory <= 0 || limit < hostMemory * NO_LIMIT_SHARE);
+}
+
+/**
+ * uPlot's columnar data: x in seconds, then one column per series of `spec`. A memory limit
+ * that is only the host's memory is left out (null): drawn, it would set the y scale, and a
+ * container's 64 MiB would be a flat line at the bottom of a chart of the whole machine.
+ */
+export function chartData(spec: ChartSpec, points: readonly StatsPoint[], hostMemory?: number): (number | null)[][] {
   const xs = points.map((p) => p.t / 1000);
-  return [xs, ...spec.series.map((s) => points.map((p) => p[s.field]))];
+  return [
+    xs,
+    ...spec.series.map((s) =>
+      points.map((p) => (s.field === "mem_limit" && !isRealLimit(p.mem_limit, hostMemory) ? null : p[s.field])),
+    ),
+  ];
 }
 
 /** The x range (seconds) of a time range ending at `nowMs`. */
