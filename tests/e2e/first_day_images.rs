@@ -41,7 +41,14 @@ async fn removing_one_of_two_tags_keeps_the_other_and_says_so() -> Result<(), Ap
     app.check(async {
         wait_connected(&app).await?;
         app.click("[data-testid=tab-images]", SETTLE).await?;
+        // Launch… waits for a selection, and says so in words, not only in a tooltip.
+        let why = app
+            .wait_for_css("[data-testid=images-launch-why]", SETTLE)
+            .await?;
+        assert!(why.is_displayed().await.unwrap_or(false));
         app.click(&image_row(&id), SETTLE).await?;
+        app.wait_gone("[data-testid=images-launch-why]", SETTLE)
+            .await?;
         let pick = app
             .wait_for_css(
                 &format!(

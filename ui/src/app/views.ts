@@ -97,7 +97,7 @@ export const VIEWS: readonly ViewSpec[] = [
       bound(
         shell,
         { text: "filterText", stateFilter: "stateFilter", groupByImage: "groupByImage", openId: "openContainerId" },
-        { containers: inv.containers },
+        { containers: inv.containers, images: inv.images },
       ),
   }),
   view({
