@@ -7,6 +7,7 @@ import {
   countPhases,
   emptyRequest,
   errorsByField,
+  launchLog,
   memberPorts,
   nameAdjustments,
   plannedPorts,
@@ -104,5 +105,22 @@ describe("what the planner changed", () => {
     expect(nameAdjustments("web", [r(1, "web")])).toBeNull();
     expect(nameAdjustments("web-{n}", [r(4, "web-4")])).toBe("numbering starts at 4, after existing containers");
     expect(plannedPorts(r(1, "a", 8081, null).ports)).toBe("8081→80, 81");
+  });
+});
+
+describe("a launch's log", () => {
+  it("marks each replica's line as it ended and says what the preview left out", () => {
+    const preview = { commands: ["docker pull a", "docker run -d --name a-1 a", "docker run -d --name a-2 a"], more: 3 };
+    expect(
+      launchLog(preview, [
+        { name: "a-1", phase: "running" },
+        { name: "a-2", phase: "failed" },
+      ]),
+    ).toEqual([
+      { line: "docker pull a", ok: true },
+      { line: "docker run -d --name a-1 a", ok: true },
+      { line: "docker run -d --name a-2 a", ok: false },
+      { line: "# … and 3 more replicas like these", ok: true },
+    ]);
   });
 });

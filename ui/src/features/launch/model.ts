@@ -179,3 +179,19 @@ const FIELD_NAMES: Partial<Record<LaunchField, string>> = {
   network: "Network",
   auto_remove: "Remove when stopped",
 };
+
+/** A launch's command log lines: the preview's `docker run` lines, each failed when its
+ * replica did (matched by name), then a comment for the replicas the preview did not list. */
+export function launchLog(
+  preview: Pick<LaunchPreview, "commands" | "more"> | null,
+  replicas: readonly Pick<ReplicaProgress, "name" | "phase">[],
+): { line: string; ok: boolean }[] {
+  if (!preview) return [];
+  const failed = new Set(replicas.filter((r) => r.phase !== "running").map((r) => r.name));
+  const lines = preview.commands.map((line) => {
+    const name = /--name (\S+)/.exec(line)?.[1];
+    return { line, ok: name === undefined || !failed.has(name) };
+  });
+  if (preview.more > 0) lines.push({ line: `# … and ${preview.more} more replicas like these`, ok: true });
+  return lines;
+}

@@ -14,6 +14,11 @@ describe("foldOwnLabels", () => {
     expect(f.folded[1]).toContain("it'\\''s");
   });
 
+  it("folds a service's container labels too", () => {
+    const f = foldOwnLabels("docker service create --label berth.group=g1 --container-label berth.group=g1 --name s busybox");
+    expect(f.short).toBe("docker service create --name s busybox");
+  });
+
   it("leaves other commands alone", () => {
     expect(foldOwnLabels("docker pull busybox:latest")).toEqual({ short: "docker pull busybox:latest", folded: [] });
   });

@@ -7,9 +7,12 @@
 
 /** The label keys Berth writes itself (the backend's `BerthLabel`). */
 const OWN = "(?:group|replica|launch|seal)";
-/** ` --label KEY=VALUE` for one of them, bare or single-quoted as the backend quotes
- * (`'...'`, a quote inside as `'\''`). */
-const OWN_LABEL = new RegExp(` --label (?:'berth\\.${OWN}=(?:[^']|'\\\\'')*'|berth\\.${OWN}=[^\\s']*)`, "g");
+/** ` --label KEY=VALUE` (or a service's `--container-label`) for one of them, bare or
+ * single-quoted as the backend quotes (`'...'`, a quote inside as `'\''`). */
+const OWN_LABEL = new RegExp(
+  ` --(?:container-)?label (?:'berth\\.${OWN}=(?:[^']|'\\\\'')*'|berth\\.${OWN}=[^\\s']*)`,
+  "g",
+);
 
 export interface FoldedLine {
   /** The line without Berth's own labels. */
