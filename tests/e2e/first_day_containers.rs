@@ -10,6 +10,22 @@ use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE, BUSYBOX_IMAG
 
 use super::{container_row, container_row_in, show_run, text_of, wait_connected, SETTLE};
 
+/// Screenshots of the window as it is, in the light and then the dark theme.
+pub(crate) async fn light_and_dark(app: &App, label: &str) -> Result<(), AppError> {
+    app.screenshot(&format!("{label}-light")).await?;
+    app.client()
+        .execute("document.documentElement.dataset.theme = 'dark'", vec![])
+        .await
+        .during("switching to the dark theme")?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    app.screenshot(&format!("{label}-dark")).await?;
+    app.client()
+        .execute("delete document.documentElement.dataset.theme", vec![])
+        .await
+        .during("switching the theme back")?;
+    Ok(())
+}
+
 /// An action's effect shows up through the engine's events; generous on a loaded machine.
 const ACTED: Duration = Duration::from_secs(20);
 
@@ -112,7 +128,7 @@ async fn the_log_pane_keeps_its_lines_while_other_containers_change() -> Result<
             bad.is_empty(),
             "the log pane dropped its lines or its live tag while others changed: {bad:?}"
         );
-        app.screenshot("first-day-logs").await?;
+        light_and_dark(&app, "first-day-logs").await?;
         Ok(())
     })
     .await?;
@@ -161,7 +177,7 @@ async fn a_slow_stop_locks_only_its_own_row() -> Result<(), AppError> {
             why.contains("stop timeout"),
             "it says why it waits: {why:?}"
         );
-        app.screenshot("first-day-slow-stop").await?;
+        light_and_dark(&app, "first-day-slow-stop").await?;
 
         // Meanwhile the other row is usable: its Stop works.
         let other = app
@@ -323,7 +339,7 @@ async fn ports_read_host_to_container_and_columns_sort() -> Result<(), AppError>
         wait_order(&app, &[&a.name, &b.name, &c.name]).await?;
         let ab = run.create("ab", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
         wait_order(&app, &[&a.name, &ab.name, &b.name, &c.name]).await?;
-        app.screenshot("first-day-sorted").await?;
+        light_and_dark(&app, "first-day-sorted").await?;
         Ok(())
     })
     .await?;
@@ -409,7 +425,7 @@ async fn the_memory_chart_scales_to_the_container_and_the_detail_pane_grows() ->
             top / MIB,
             used / MIB
         );
-        app.screenshot("first-day-memory-chart").await?;
+        light_and_dark(&app, "first-day-memory-chart").await?;
 
         // The splitter, from the keyboard: Up gives the pane more room.
         let before = pane_height(&app).await?;
@@ -443,7 +459,7 @@ async fn the_memory_chart_scales_to_the_container_and_the_detail_pane_grows() ->
                 .unwrap_or(true),
             "the list gives way to the maximised pane"
         );
-        app.screenshot("first-day-detail-maximised").await?;
+        light_and_dark(&app, "first-day-detail-maximised").await?;
         app.click("[data-testid=detail-maximise]", SETTLE).await?;
         app.wait_for_css("[data-testid=detail-splitter]", SETTLE)
             .await?;

@@ -7,6 +7,7 @@ use berth_tests::app::{css_str, App, AppError, WebDriverContext};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 
+use super::first_day_containers::light_and_dark;
 use super::{text_of, wait_connected, SETTLE};
 
 /// An image action's effect shows up through the engine's events; generous on a loaded machine.
@@ -100,7 +101,7 @@ async fn removing_one_of_two_tags_keeps_the_other_and_says_so() -> Result<(), Ap
             docker(["image", "inspect", &drop]).is_err(),
             "{drop} is gone"
         );
-        app.screenshot("first-day-image-tag-removed").await?;
+        light_and_dark(&app, "first-day-image-tag-removed").await?;
         Ok(())
     })
     .await?;
@@ -134,7 +135,7 @@ async fn a_registry_that_cannot_be_reached_is_said_plainly_and_editing_clears_it
             "the pull's failure in people's words: {said:?}"
         );
         assert!(!said.contains("dial tcp"), "no raw Go error: {said:?}");
-        app.screenshot("first-day-pull-unreachable").await?;
+        light_and_dark(&app, "first-day-pull-unreachable").await?;
 
         // Another reference: the old failure goes.
         let input = app
