@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use berth_core::engine::{resolve_endpoint, Endpoint, EndpointSource, EngineError};
-use tauri::{Manager, Runtime};
+use tauri::Runtime;
 
 use crate::settings::SettingsState;
 
@@ -53,16 +53,11 @@ pub fn single_instance<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
 }
 
 /// The settings' endpoint when set, else DOCKER_HOST / the docker context / the default.
-pub fn resolver<R: Runtime>(
-    app: tauri::AppHandle<R>,
+pub fn resolver(
+    settings: Arc<SettingsState>,
 ) -> Arc<dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync> {
-    Arc::new(move || {
-        let custom = app
-            .try_state::<SettingsState>()
-            .and_then(|s| s.settings().engine_endpoint);
-        match custom {
-            Some(uri) => Ok(Endpoint::new(uri, EndpointSource::Settings)),
-            None => resolve_endpoint(),
-        }
+    Arc::new(move || match settings.settings().engine_endpoint {
+        Some(uri) => Ok(Endpoint::new(uri, EndpointSource::Settings)),
+        None => resolve_endpoint(),
     })
 }

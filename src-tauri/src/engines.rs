@@ -17,6 +17,7 @@ use tauri_plugin_store::StoreExt;
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+use crate::app_services::AppServices;
 use crate::ipc::error::{IpcError, IpcErrorKind};
 use crate::ipc::events::{emit, EventSink};
 use crate::ipc::names::EventName;
@@ -226,21 +227,18 @@ impl<R: Runtime> WatchSink for MainSink<R> {
 
 /// Reads the engine list, starts the side-by-side watchers and the main watcher, and manages
 /// the state. A bad engines file is kept aside (renamed) and Berth starts with none.
-pub fn start<R: Runtime>(
-    app: &AppHandle<R>,
-    hub: Arc<EngineHub>,
-    cancel: CancellationToken,
-) -> Arc<EnginesState> {
+pub fn start<R: Runtime>(app: &AppHandle<R>, services: &AppServices) -> Arc<EnginesState> {
+    let (hub, cancel) = (services.hub.clone(), services.cancel.clone());
     let path = crate::settings::config_path(app, FILE);
     let (setup, notice) = load(&path);
     let manager = EngineManager::new(
         hub.clone(),
-        crate::desktop::resolver(app.clone()),
+        crate::desktop::resolver(services.settings.clone()),
         cancel.clone(),
         tauri::async_runtime::handle().inner().clone(),
     );
     let main_sink: Arc<dyn WatchSink> = Arc::new(MainSink {
-        events: EventSink::new(app.clone()),
+        events: EventSink::new(app.clone(), services),
         manager: manager.clone(),
     });
     let token = cancel.child_token();

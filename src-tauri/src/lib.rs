@@ -1,6 +1,7 @@
 //! The Tauri shell: wires Berth's headless core (`berth_core`) to the window. Everything here
 //! is glue; the logic it calls lives in `berth_core` and is tested without a webview.
 
+mod app_services;
 mod desktop;
 mod engines;
 mod ipc;
@@ -9,7 +10,8 @@ mod settings;
 mod startup;
 mod tray;
 
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, OnceLock};
 
 use berth_core::engine::resolve_endpoint;
 use berth_core::services::stats::{StatsConfig, StatsHub};
@@ -17,6 +19,7 @@ use berth_core::services::EngineHub;
 use tauri::{Manager, RunEvent, Runtime};
 use tokio_util::sync::CancellationToken;
 
+use app_services::{AppServices, Parts};
 pub use startup::StartupClock;
 
 /// Entry point of the desktop app.
@@ -31,45 +34,68 @@ pub fn run() {
     } else {
         tracing::warn!("no D-Bus session bus: running without the single-instance check");
     }
-    builder = builder.plugin(tray::plugin());
-    let app = match run_app(builder, clock).build(tauri::generate_context!()) {
+    let (builder, services) = app_builder(builder, clock, Desktop::WithTray);
+    let app = match builder.build(tauri::generate_context!()) {
         Ok(app) => app,
         Err(e) => {
             tracing::error!(error = %e, "Berth could not start its window");
             std::process::exit(1);
         }
     };
-    app.run(|handle, event| {
+    app.run(move |_, event| {
         if let RunEvent::Exit = event {
-            if let Some(cancel) = handle.try_state::<CancellationToken>() {
-                cancel.cancel();
+            if let Some(services) = services.get() {
+                services.shutdown();
             }
         }
     });
 }
 
+/// Whether the app gets a tray icon: the mock runtime of the tests has no GTK.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Desktop {
+    WithTray,
+    Headless,
+}
+
 /// Everything but the context, generic over the runtime so tests can use the mock runtime.
 pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> tauri::Builder<R> {
+    app_builder(builder, clock, Desktop::Headless).0
+}
+
+/// The builder with every part wired, and the app's services once setup has made them (for
+/// the exit). The parts are built here once; the settings need the app, so [`AppServices`]
+/// is completed in setup and reaches the window's handlers through the returned cell.
+fn app_builder<R: Runtime>(
+    builder: tauri::Builder<R>,
+    clock: StartupClock,
+    desktop: Desktop,
+) -> (tauri::Builder<R>, Arc<OnceLock<AppServices>>) {
     // The first endpoint is only used for the "connecting to ..." line; the watcher resolves
     // again on every (re)connect.
     let initial = resolve_endpoint().map(|e| e.uri).unwrap_or_default();
-    let hub = Arc::new(EngineHub::new(&initial));
     let cancel = CancellationToken::new();
-    let stats = Arc::new(StatsHub::new(StatsConfig::default()));
-    let streams = ipc::streams::Streams::new(&cancel);
-    let reloaded = streams.clone();
-    builder
-        .manage(stats.clone())
-        .manage(hub.clone())
-        .manage(cancel.clone())
-        .manage(clock)
-        .manage(ipc::streams::Launches::new(&cancel))
-        .manage(streams)
-        .manage(ipc::images::PruneScope::from_env())
-        .manage(tray::TrayRefresh::default())
+    let parts = Parts {
+        hub: Arc::new(EngineHub::new(&initial)),
+        stats: Arc::new(StatsHub::new(StatsConfig::default())),
+        streams: ipc::streams::Streams::new(&cancel),
+        launches: ipc::streams::Launches::new(&cancel),
+        cancel: cancel.clone(),
+        prune_scope: Arc::new(ipc::images::PruneScope::from_env()),
+        clock: Arc::new(clock),
+    };
+    let reloaded = parts.streams.clone();
+    let services: Arc<OnceLock<AppServices>> = Arc::new(OnceLock::new());
+    let (closing, exiting) = (services.clone(), services.clone());
+    let builder = parts
+        .manage(builder)
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_notification::init())
-        .on_window_event(window_event)
+        .on_window_event(move |window, event| {
+            if let Some(services) = closing.get() {
+                window_event(services, window, event);
+            }
+        })
         // A (re)loading page has no listener for the streams the old page started: end them
         // (a launch goes on: it has its own registry).
         .on_page_load(move |_, payload| {
@@ -80,36 +106,47 @@ pub fn run_app<R: Runtime>(builder: tauri::Builder<R>, clock: StartupClock) -> t
         // The one list of commands: `ipc/names.rs`.
         .invoke_handler(ipc::names::invoke_handler())
         .setup(move |app| {
-            let settings = settings::init(app.handle());
-            ipc::stats::apply_settings(&stats, &settings.settings());
-            app.manage(settings);
-            let stats_hub = hub.clone();
-            tauri::async_runtime::spawn(stats.run(move || stats_hub.engine(), cancel.clone()));
+            let wired = parts.with_settings(settings::init(app.handle()));
+            app.manage(wired.settings.clone());
+            wired.stats_follow_settings();
+            let hub = wired.hub.clone();
+            tauri::async_runtime::spawn(
+                wired
+                    .stats
+                    .clone()
+                    .run(move || hub.engine(), wired.cancel.clone()),
+            );
+            // The tray first: it subscribes to the signals the watcher is about to send.
+            if desktop == Desktop::WithTray {
+                tray::setup(app.handle(), &wired);
+            }
             // The main watcher follows the active engine (issue #8: several engines).
-            app.manage(engines::start(app.handle(), hub, cancel));
-            startup::show_window_if_ui_stalls(app.handle().clone());
+            app.manage(engines::start(app.handle(), &wired));
+            startup::show_window_if_ui_stalls(app.handle().clone(), wired.clock.clone());
+            // Set once, here; a second setup does not happen.
+            let _ = services.set(wired);
             Ok(())
-        })
+        });
+    (builder, exiting)
 }
 
 /// Closing the window keeps Berth in the tray when the setting says so and a tray exists.
-fn window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::WindowEvent) {
+fn window_event<R: Runtime>(
+    services: &AppServices,
+    window: &tauri::Window<R>,
+    event: &tauri::WindowEvent,
+) {
     let tauri::WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
     let app = window.app_handle();
-    let has_tray = app
-        .try_state::<tray::TrayRefresh>()
-        .is_some_and(|t| t.active.load(std::sync::atomic::Ordering::SeqCst));
-    let Some(settings) = app.try_state::<settings::SettingsState>() else {
-        return;
-    };
-    if has_tray && settings.settings().close_to_tray {
+    let has_tray = services.tray_active.load(Ordering::SeqCst);
+    if has_tray && services.settings.settings().close_to_tray {
         api.prevent_close();
         if let Err(e) = window.hide() {
             tracing::warn!(error = %e, "could not hide the window");
         }
-        if settings.closed_to_tray(app) {
+        if services.settings.closed_to_tray(app) {
             notify::show(
                 app,
                 "Berth is still running",

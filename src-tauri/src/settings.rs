@@ -10,6 +10,7 @@ use berth_core::domain::settings::{Settings, SettingsProblem};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_store::StoreExt;
+use tokio::sync::watch;
 use ts_rs::TS;
 
 use crate::ipc::error::{IpcError, IpcErrorKind};
@@ -40,6 +41,8 @@ pub struct SettingsView {
 pub struct SettingsState {
     path: PathBuf,
     inner: Mutex<SettingsView>,
+    /// Every saved change goes out here; the tray, the stats hub and notifications follow it.
+    changed: watch::Sender<Settings>,
 }
 
 impl SettingsState {
@@ -52,6 +55,11 @@ impl SettingsState {
 
     pub fn settings(&self) -> Settings {
         self.get().settings
+    }
+
+    /// The current settings, then each saved change.
+    pub fn subscribe(&self) -> watch::Receiver<Settings> {
+        self.changed.subscribe()
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut SettingsView) -> T) -> T {
@@ -71,6 +79,7 @@ impl SettingsState {
         })?;
         save(app, &self.path, &settings)?;
         self.with(|v| v.settings = settings.clone());
+        self.changed.send_replace(settings.clone());
         Ok(settings)
     }
 
@@ -86,12 +95,7 @@ impl SettingsState {
             kind: IpcErrorKind::InvalidInput,
             message,
         })?;
-        let saved = self.update(app, settings)?;
-        // The tray lists recent images.
-        if let Some(tray) = app.try_state::<crate::tray::TrayRefresh>() {
-            tray.poke();
-        }
-        Ok(saved)
+        self.update(app, settings)
     }
 
     /// Records a launch in the recent images; failing to save only costs the entry.
@@ -218,6 +222,7 @@ pub fn init<R: Runtime>(app: &AppHandle<R>) -> SettingsState {
     }
     SettingsState {
         path,
+        changed: watch::Sender::new(settings.clone()),
         inner: Mutex::new(SettingsView {
             settings,
             notice,

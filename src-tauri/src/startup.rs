@@ -2,6 +2,7 @@
 //! never see a blank white frame. The same moment is logged as the startup time.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tauri::{AppHandle, Manager, Runtime};
@@ -56,15 +57,13 @@ pub fn prefer_light_webkit() {
     }
 }
 
-pub fn show_window_if_ui_stalls<R: Runtime>(app: AppHandle<R>) {
+pub fn show_window_if_ui_stalls<R: Runtime>(app: AppHandle<R>, clock: Arc<StartupClock>) {
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(SHOW_DEADLINE).await;
-        if let Some(clock) = app.try_state::<StartupClock>() {
-            if clock.show_once(&app) {
-                tracing::warn!(
-                    "the UI did not report its first paint in time; showing the window anyway"
-                );
-            }
+        if clock.show_once(&app) {
+            tracing::warn!(
+                "the UI did not report its first paint in time; showing the window anyway"
+            );
         }
     });
 }

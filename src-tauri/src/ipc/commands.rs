@@ -36,7 +36,7 @@ pub enum UiPainted {
 #[tauri::command]
 pub fn ui_ready<R: Runtime>(
     app: AppHandle<R>,
-    clock: State<'_, StartupClock>,
+    clock: State<'_, Arc<StartupClock>>,
     painted: UiPainted,
     containers: u32,
 ) {

@@ -6,6 +6,7 @@ use berth_core::domain::actions::{ActionResult, ContainerAction};
 use berth_core::domain::ids::Ticket;
 use berth_core::domain::inspect::ContainerDetails;
 use berth_core::domain::logs::{LogLine, LogRequest};
+use berth_core::services::exports::{downloads_dir, ExportError};
 use berth_core::services::logs::{self, LOG_TICK};
 use berth_core::services::{actions, EngineHub};
 use tauri::ipc::Channel;
@@ -80,16 +81,7 @@ pub async fn save_logs(
     request: LogRequest,
 ) -> Result<String, IpcError> {
     let engine = hub.engine()?;
-    let dir = logs::downloads_dir().ok_or_else(|| IpcError {
-        kind: super::error::IpcErrorKind::Internal,
-        message: "there is no Downloads or home folder to save to".into(),
-    })?;
-    match logs::save_logs(&engine, &id, &name, &request, &dir).await {
-        Ok(path) => Ok(path.display().to_string()),
-        Err(logs::SaveLogsError::Engine(e)) => Err(e.into()),
-        Err(e) => Err(IpcError {
-            kind: super::error::IpcErrorKind::Internal,
-            message: e.to_string(),
-        }),
-    }
+    let dir = downloads_dir().ok_or(ExportError::NoFolder)?;
+    let path = logs::save_logs(&engine, &id, &name, &request, &dir).await?;
+    Ok(path.display().to_string())
 }

@@ -1,4 +1,6 @@
 use berth_core::engine::EngineError;
+use berth_core::services::exports::ExportError;
+use berth_core::services::logs::SaveLogsError;
 use berth_core::services::streams::StreamAborted;
 use serde::Serialize;
 use ts_rs::TS;
@@ -42,6 +44,25 @@ impl From<EngineError> for IpcError {
         Self {
             kind,
             message: e.to_string(),
+        }
+    }
+}
+
+/// Writing an export failed: the message names the file or the missing folder.
+impl From<ExportError> for IpcError {
+    fn from(e: ExportError) -> Self {
+        Self {
+            kind: IpcErrorKind::Internal,
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<SaveLogsError> for IpcError {
+    fn from(e: SaveLogsError) -> Self {
+        match e {
+            SaveLogsError::Engine(e) => e.into(),
+            SaveLogsError::Export(e) => e.into(),
         }
     }
 }

@@ -1,25 +1,31 @@
 //! Small invalidation events from the watcher to the UI; the UI re-fetches what it shows.
 
+use std::sync::Arc;
+
+use berth_core::domain::settings::Settings;
 use berth_core::domain::EngineStatus;
 use berth_core::services::deaths::ContainerDied;
 use berth_core::services::WatchSink;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
+use tokio::sync::watch;
 
 use super::names::EventName;
+use crate::app_services::AppServices;
 
+/// The main watcher's signals: events to the UI, the app's "inventory changed" channel (the
+/// tray follows it), and a notification when a container dies (if the settings want one).
 pub struct EventSink<R: Runtime> {
     app: AppHandle<R>,
+    inventory: Arc<watch::Sender<()>>,
+    settings: watch::Receiver<Settings>,
 }
 
 impl<R: Runtime> EventSink<R> {
-    pub fn new(app: AppHandle<R>) -> Self {
-        Self { app }
-    }
-
-    /// The tray menu follows the same signals (it debounces on its own).
-    fn poke_tray(&self) {
-        if let Some(tray) = self.app.try_state::<crate::tray::TrayRefresh>() {
-            tray.poke();
+    pub fn new(app: AppHandle<R>, services: &AppServices) -> Self {
+        Self {
+            app,
+            inventory: services.inventory.clone(),
+            settings: services.settings.subscribe(),
         }
     }
 
@@ -29,22 +35,19 @@ impl<R: Runtime> EventSink<R> {
 }
 
 impl<R: Runtime> WatchSink for EventSink<R> {
+    /// A status change changes what can be listed too (connected, or not any more).
     fn status_changed(&self, status: &EngineStatus) {
         self.emit(EventName::EngineStatus, status.clone());
-        self.poke_tray();
+        self.inventory.send_replace(());
     }
 
     fn inventory_changed(&self) {
         self.emit(EventName::InventoryChanged, ());
-        self.poke_tray();
+        self.inventory.send_replace(());
     }
 
     fn container_died(&self, died: &ContainerDied) {
-        let wanted = self
-            .app
-            .try_state::<crate::settings::SettingsState>()
-            .is_some_and(|s| s.settings().notifications);
-        if wanted {
+        if self.settings.borrow().notifications {
             crate::notify::show(&self.app, "A container stopped", &died.message());
         }
     }

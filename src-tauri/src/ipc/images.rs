@@ -85,7 +85,7 @@ impl PruneScope {
 #[tauri::command]
 pub async fn prune_preview(
     hub: State<'_, Arc<EngineHub>>,
-    scope: State<'_, PruneScope>,
+    scope: State<'_, Arc<PruneScope>>,
     request: PruneRequest,
 ) -> Result<PrunePreview, IpcError> {
     Ok(hub
@@ -97,7 +97,7 @@ pub async fn prune_preview(
 #[tauri::command]
 pub async fn prune(
     hub: State<'_, Arc<EngineHub>>,
-    scope: State<'_, PruneScope>,
+    scope: State<'_, Arc<PruneScope>>,
     request: PruneRequest,
 ) -> Result<PruneReport, IpcError> {
     Ok(hub.engine()?.prune(request, scope.0.as_deref()).await?)

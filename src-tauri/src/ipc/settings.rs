@@ -2,24 +2,28 @@
 
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::settings::Settings;
-use tauri::{AppHandle, Manager, Runtime, State};
+use std::sync::Arc;
+
+use berth_core::services::EngineHub;
+use tauri::{AppHandle, Runtime, State};
 
 use super::error::{IpcError, IpcErrorKind};
 use crate::settings::{SettingsState, SettingsView};
 
 #[tauri::command]
-pub fn get_settings(state: State<'_, SettingsState>) -> SettingsView {
+pub fn get_settings(state: State<'_, Arc<SettingsState>>) -> SettingsView {
     state.get()
 }
 
-/// Validates and saves; returns what was saved. Invalid values are `invalid_input`.
-/// Issue #6: a changed engine endpoint takes effect at once: the hub drops the old
+/// Validates and saves; returns what was saved. Invalid values are `invalid_input`. The
+/// tray and the stats hub (issue #5: interval and history at once) follow the settings'
+/// channel. Issue #6: a changed engine endpoint takes effect at once: the hub drops the old
 /// connection and the watcher connects to the new one (or reports why it cannot).
 #[tauri::command]
 pub fn update_settings<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, SettingsState>,
-    hub: State<'_, std::sync::Arc<berth_core::services::EngineHub>>,
+    state: State<'_, Arc<SettingsState>>,
+    hub: State<'_, Arc<EngineHub>>,
     settings: Settings,
 ) -> Result<Settings, IpcError> {
     let endpoint_before = state.settings().engine_endpoint;
@@ -27,13 +31,6 @@ pub fn update_settings<R: Runtime>(
     if saved.engine_endpoint != endpoint_before {
         tracing::info!(endpoint = ?saved.engine_endpoint, "engine endpoint changed; reconnecting");
         hub.reconnect();
-    }
-    if let Some(tray) = app.try_state::<crate::tray::TrayRefresh>() {
-        tray.poke();
-    }
-    // Issue #5: the stats hub takes the new interval and history at once.
-    if let Some(stats) = app.try_state::<std::sync::Arc<berth_core::services::stats::StatsHub>>() {
-        super::stats::apply_settings(&stats, &saved);
     }
     Ok(saved)
 }
@@ -43,7 +40,7 @@ pub fn update_settings<R: Runtime>(
 #[tauri::command]
 pub fn save_launch_preset<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, SettingsState>,
+    state: State<'_, Arc<SettingsState>>,
     name: String,
     request: LaunchRequest,
 ) -> Result<Settings, IpcError> {
@@ -54,7 +51,7 @@ pub fn save_launch_preset<R: Runtime>(
 #[tauri::command]
 pub fn delete_launch_preset<R: Runtime>(
     app: AppHandle<R>,
-    state: State<'_, SettingsState>,
+    state: State<'_, Arc<SettingsState>>,
     name: String,
 ) -> Result<Settings, IpcError> {
     let mut found = false;
@@ -74,6 +71,6 @@ pub fn delete_launch_preset<R: Runtime>(
 
 /// The user read the banners (bad settings file, closed to the tray).
 #[tauri::command]
-pub fn dismiss_settings_notices(state: State<'_, SettingsState>) {
+pub fn dismiss_settings_notices(state: State<'_, Arc<SettingsState>>) {
     state.dismiss_notices();
 }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use berth_core::domain::ids::Ticket;
-use berth_core::domain::stats::to_csv;
-use berth_core::services::logs::downloads_dir;
+use berth_core::domain::stats::{stats_file_name, to_csv};
+use berth_core::services::exports::{save_to_downloads, unix_secs};
 use berth_core::services::stats::{StatsBatch, StatsHub, Watch};
 use tauri::ipc::Channel;
 use tauri::State;
@@ -39,37 +39,7 @@ pub async fn export_stats(
     id: String,
     name: String,
 ) -> Result<String, IpcError> {
-    let dir = downloads_dir().ok_or_else(|| IpcError {
-        kind: super::error::IpcErrorKind::Internal,
-        message: "there is no Downloads or home folder to save to".into(),
-    })?;
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let secs = (berth_core::services::stats::now_ms() / 1000.0) as u64;
-    let path = dir.join(format!("{safe}-stats-{secs}.csv"));
-    let text = to_csv(&stats.history(&id));
-    let io = |e: std::io::Error| IpcError {
-        kind: super::error::IpcErrorKind::Internal,
-        message: format!("cannot write {}: {e}", path.display()),
-    };
-    tokio::fs::create_dir_all(&dir).await.map_err(io)?;
-    tokio::fs::write(&path, text).await.map_err(io)?;
+    let file = stats_file_name(&name, unix_secs());
+    let path = save_to_downloads(&file, to_csv(&stats.history(&id))).await?;
     Ok(path.display().to_string())
-}
-
-/// Makes the hub follow the Settings' stats interval and history (at startup and on every
-/// change: no restart needed).
-pub fn apply_settings(stats: &StatsHub, settings: &berth_core::domain::settings::Settings) {
-    stats.configure(
-        std::time::Duration::from_millis(u64::from(settings.stats_interval_ms)),
-        std::time::Duration::from_secs(u64::from(settings.stats_history_secs)),
-    );
 }

@@ -243,6 +243,22 @@ pub fn point(
     }
 }
 
+/// `web-1-stats-1714557600.csv`: the container's name (made safe for a file name) and the
+/// Unix time of saving.
+pub fn stats_file_name(container: &str, unix_secs: u64) -> String {
+    let safe: String = container
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{safe}-stats-{unix_secs}.csv")
+}
+
 /// A chart's history as CSV, one row per point, with a header naming units.
 pub fn to_csv(points: &[StatsPoint]) -> String {
     let mut out = String::from(
@@ -259,6 +275,7 @@ pub fn to_csv(points: &[StatsPoint]) -> String {
 
 #[cfg(test)]
 mod tests {
+
     #![allow(clippy::unwrap_used)]
     use super::*;
 
@@ -347,5 +364,14 @@ mod tests {
         let csv = to_csv(&[p, p]);
         assert_eq!(csv.lines().count(), 3);
         assert!(csv.starts_with("time_ms,cpu_percent"));
+    }
+
+    #[test]
+    fn a_stats_file_is_named_after_the_container_made_safe() {
+        assert_eq!(
+            stats_file_name("web-1", 1_700_000_000),
+            "web-1-stats-1700000000.csv"
+        );
+        assert_eq!(stats_file_name("a/b c.d", 5), "a_b_c_d-stats-5.csv");
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
+use super::exports::{unix_secs, write_export, ExportError};
 use super::sink::Sink;
 use crate::domain::logs::{make_line, LineSplitter, LogLine, LogRequest, LogStream};
 use crate::engine::{Engine, EngineError};
@@ -133,8 +134,8 @@ fn not_found_names(e: EngineError, id: &str) -> EngineError {
 pub enum SaveLogsError {
     #[error(transparent)]
     Engine(#[from] EngineError),
-    #[error("cannot write {path}: {reason}")]
-    Io { path: String, reason: String },
+    #[error(transparent)]
+    Export(#[from] ExportError),
 }
 
 /// Writes every line `req` selects (no follow) to a new file in `dir`, named after the
@@ -148,26 +149,10 @@ pub async fn save_logs(
 ) -> Result<std::path::PathBuf, SaveLogsError> {
     use crate::domain::logs::{log_file_name, saved_line};
     let lines = read_logs(engine, id, req).await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
-    let path = dir.join(log_file_name(name, now));
     let mut text = String::with_capacity(lines.iter().map(|l| l.text.len() + 1).sum());
     for line in &lines {
         text.push_str(&saved_line(line));
         text.push('\n');
     }
-    let io = |e: std::io::Error| SaveLogsError::Io {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    };
-    tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    tokio::fs::write(&path, text).await.map_err(io)?;
-    Ok(path)
-}
-
-/// Where saved logs go: the user's Downloads folder, else the home directory.
-pub fn downloads_dir() -> Option<std::path::PathBuf> {
-    dirs::download_dir().or_else(dirs::home_dir)
+    Ok(write_export(dir, &log_file_name(name, unix_secs()), text).await?)
 }

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod deaths;
 pub mod engines;
+pub mod exports;
 pub mod first_run;
 mod host_ports;
 pub mod host_stats;
