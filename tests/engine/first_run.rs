@@ -67,7 +67,7 @@ async fn an_empty_engine_gets_a_demo_image_and_three_houses() -> TestResult {
     let plan = match plan_launch(&engine, &req, &new_group_id()).await {
         Ok(p) => p,
         Err(PlanError::Invalid(e)) => panic!("invalid: {e:?}"),
-        Err(PlanError::Engine(e)) => panic!("engine: {e}"),
+        Err(e) => panic!("{e}"),
     };
     let outcome = run_launch(
         &engine,

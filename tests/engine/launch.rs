@@ -16,7 +16,7 @@ use berth_core::domain::launch::{
 use berth_core::engine::Engine;
 use berth_core::services::launch::{
     group_members, new_group_id, plan_launch, remove_launched, run_launch, scale_group,
-    LaunchOptions, PlanError, ReplicaPhase, ReplicaProgress,
+    LaunchOptions, PlanError, ReplicaPhase, ReplicaProgress, ScaleTo,
 };
 use berth_core::services::sink::Sink;
 use berth_tests::docker_cli::docker;
@@ -71,7 +71,7 @@ async fn plan(engine: &Engine, req: &LaunchRequest) -> berth_core::domain::launc
     match plan_launch(engine, req, &new_group_id()).await {
         Ok(p) => p,
         Err(PlanError::Invalid(e)) => panic!("invalid: {e:?}"),
-        Err(PlanError::Engine(e)) => panic!("engine: {e}"),
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -210,7 +210,7 @@ async fn a_group_scales_up_and_down() -> TestResult {
     let up = scale_group(
         &engine,
         &plan.group,
-        Replicas::new(5)?,
+        ScaleTo::keeping_volumes(Replicas::new(5)?),
         Arc::new(Recorder::default()),
         CancellationToken::new(),
         &opts,
@@ -242,7 +242,7 @@ async fn a_group_scales_up_and_down() -> TestResult {
     let down = scale_group(
         &engine,
         &plan.group,
-        Replicas::new(1)?,
+        ScaleTo::keeping_volumes(Replicas::new(1)?),
         Arc::new(Recorder::default()),
         CancellationToken::new(),
         &opts,

@@ -26,6 +26,7 @@ mod remote_tls;
 mod stats;
 mod swarm;
 mod tray;
+mod trust;
 mod volumes;
 mod watcher;
 

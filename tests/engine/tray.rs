@@ -11,7 +11,7 @@ use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 
 use crate::{blocking, connect, TestResult};
 
-fn menu_ids(items: &[TrayItem], out: &mut Vec<String>) {
+pub(crate) fn menu_ids(items: &[TrayItem], out: &mut Vec<String>) {
     for item in items {
         match item {
             TrayItem::Action { id, .. } => out.push(id.encode()),

@@ -5,6 +5,10 @@
 //! drops at once) and removes the socket file (so reconnects fail with "no such file", as they
 //! do when dockerd is down). [`EngineProxy::start`] listens on the same path again.
 //!
+//! It also records the request line (`GET /v1.41/containers/json HTTP/1.1`) of every request
+//! sent through it ([`EngineProxy::requests`]), so a test can show that hostile input reached
+//! no endpoint.
+//!
 //! The proxy runs on a small runtime of its own: it keeps forwarding while the test's runtime
 //! is busy or blocked in a docker CLI call, and it works from sync code too.
 
@@ -13,7 +17,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::io::copy_bidirectional;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::runtime::Runtime;
 use tokio::task::{JoinHandle, JoinSet};
@@ -28,6 +32,8 @@ pub struct EngineProxy {
     running: Mutex<Option<Running>>,
     /// Connections forwarded right now (a leak test counts the app's engine connections).
     open: Arc<AtomicUsize>,
+    /// Every request line sent to the engine, in order.
+    requests: Requests,
     runtime: Option<Runtime>,
     _dir: tempfile::TempDir,
 }
@@ -62,6 +68,7 @@ impl EngineProxy {
             target: target.into(),
             running: Mutex::new(None),
             open: Arc::new(AtomicUsize::new(0)),
+            requests: Requests::default(),
             runtime: Some(runtime),
             _dir: dir,
         })
@@ -80,6 +87,16 @@ impl EngineProxy {
     /// How many client connections are open through the proxy right now.
     pub fn open_connections(&self) -> usize {
         self.open.load(Ordering::SeqCst)
+    }
+
+    /// The request lines sent through the proxy so far (`METHOD PATH HTTP/1.1`), in order.
+    pub fn requests(&self) -> Vec<String> {
+        lock(&self.requests.0).clone()
+    }
+
+    /// Forgets the request lines recorded so far.
+    pub fn clear_requests(&self) {
+        lock(&self.requests.0).clear();
     }
 
     pub fn is_running(&self) -> bool {
@@ -109,6 +126,7 @@ impl EngineProxy {
             self.path.clone(),
             self.target.clone(),
             self.open.clone(),
+            self.requests.clone(),
             cancel.clone(),
         ));
         *running = Some(Running { cancel, task });
@@ -144,6 +162,7 @@ async fn serve(
     path: PathBuf,
     target: PathBuf,
     open: Arc<AtomicUsize>,
+    requests: Requests,
     cancel: CancellationToken,
 ) {
     let mut connections = JoinSet::new();
@@ -153,7 +172,13 @@ async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((inbound, _)) => {
                     let counted = Open::new(open.clone());
-                    connections.spawn(forward(inbound, target.clone(), counted, cancel.clone()));
+                    connections.spawn(forward(
+                        inbound,
+                        target.clone(),
+                        counted,
+                        requests.clone(),
+                        cancel.clone(),
+                    ));
                 }
                 Err(e) => {
                     eprintln!("engine proxy: accept failed: {e}");
@@ -169,25 +194,97 @@ async fn serve(
     while connections.join_next().await.is_some() {}
 }
 
-/// Copies both ways until either side closes or the proxy stops; dropping the streams then
-/// closes both ends.
+/// Copies both ways until either side closes or the proxy stops, recording the request
+/// lines the client sends; dropping the streams then closes both ends.
 async fn forward(
-    mut inbound: UnixStream,
+    inbound: UnixStream,
     target: PathBuf,
     _counted: Open,
+    requests: Requests,
     cancel: CancellationToken,
 ) {
-    let mut outbound = match UnixStream::connect(&target).await {
+    let outbound = match UnixStream::connect(&target).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("engine proxy: cannot reach {}: {e}", target.display());
             return;
         }
     };
+    let (mut from_client, mut to_client) = inbound.into_split();
+    let (mut from_engine, mut to_engine) = outbound.into_split();
+    let upstream = async {
+        let mut lines = LineScanner::default();
+        let mut buf = vec![0u8; 16 * 1024];
+        loop {
+            let n = match from_client.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            for line in lines.feed(&buf[..n]) {
+                lock(&requests.0).push(line);
+            }
+            if to_engine.write_all(&buf[..n]).await.is_err() {
+                break;
+            }
+        }
+        let _ = to_engine.shutdown().await;
+    };
+    let downstream = async {
+        let _ = tokio::io::copy(&mut from_engine, &mut to_client).await;
+        let _ = to_client.shutdown().await;
+    };
     tokio::select! {
         _ = cancel.cancelled() => {}
-        _ = copy_bidirectional(&mut inbound, &mut outbound) => {}
+        _ = async { tokio::join!(upstream, downstream) } => {}
     }
+}
+
+/// The request lines recorded, shared by every connection.
+#[derive(Clone, Default)]
+struct Requests(Arc<Mutex<Vec<String>>>);
+
+/// Finds HTTP request lines in what a client sends: any line that reads
+/// `METHOD /path HTTP/1.x`. Bodies rarely hold such a line, and a test only looks for paths
+/// it chose. A line longer than [`MAX_LINE`] is skipped.
+#[derive(Default)]
+struct LineScanner {
+    line: Vec<u8>,
+    too_long: bool,
+}
+
+const MAX_LINE: usize = 16 * 1024;
+
+impl LineScanner {
+    fn feed(&mut self, bytes: &[u8]) -> Vec<String> {
+        let mut found = Vec::new();
+        for &b in bytes {
+            if b == b'\n' {
+                if !self.too_long {
+                    let text = String::from_utf8_lossy(&self.line);
+                    let text = text.trim_end_matches('\r');
+                    if is_request_line(text) {
+                        found.push(text.to_string());
+                    }
+                }
+                self.line.clear();
+                self.too_long = false;
+            } else if self.line.len() < MAX_LINE {
+                self.line.push(b);
+            } else {
+                self.too_long = true;
+            }
+        }
+        found
+    }
+}
+
+fn is_request_line(line: &str) -> bool {
+    let mut parts = line.split(' ');
+    matches!(
+        (parts.next(), parts.next(), parts.next(), parts.next()),
+        (Some(m), Some(_), Some(v), None)
+            if ["GET", "POST", "PUT", "DELETE", "HEAD"].contains(&m) && v.starts_with("HTTP/1.")
+    )
 }
 
 /// Counts one open connection for as long as it lives.
@@ -228,6 +325,20 @@ mod tests {
             }
         });
         path
+    }
+
+    #[test]
+    fn request_lines_are_found_across_reads_and_bodies_are_not() {
+        let mut scanner = LineScanner::default();
+        let mut found = scanner.feed(b"GET /v1.41/containers/json HTTP/1.1\r\nHost: d\r\n\r\nPO");
+        found.extend(scanner.feed(b"ST /v1.41/containers/x/kill HTTP/1.1\r\n\r\n{\"a\": 1}\n"));
+        assert_eq!(
+            found,
+            [
+                "GET /v1.41/containers/json HTTP/1.1",
+                "POST /v1.41/containers/x/kill HTTP/1.1"
+            ]
+        );
     }
 
     #[tokio::test]

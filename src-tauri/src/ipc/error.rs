@@ -38,7 +38,9 @@ impl From<EngineError> for IpcError {
             | EngineError::Remote { .. } => IpcErrorKind::Unavailable,
             EngineError::NotFound { .. } => IpcErrorKind::NotFound,
             EngineError::Conflict { .. } => IpcErrorKind::Conflict,
-            EngineError::BadRequest { .. } => IpcErrorKind::InvalidInput,
+            EngineError::BadRequest { .. } | EngineError::InvalidArgument { .. } => {
+                IpcErrorKind::InvalidInput
+            }
             EngineError::Server { .. } | EngineError::Stream { .. } => IpcErrorKind::Internal,
         };
         Self {

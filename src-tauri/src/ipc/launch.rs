@@ -8,8 +8,8 @@ use berth_core::domain::ids::{ContainerId, GroupId, Ticket};
 use berth_core::domain::launch::{FieldError, LaunchField, LaunchRequest, Replicas};
 use berth_core::domain::pull::PullProgress;
 use berth_core::services::launch::{
-    self as launcher, GroupAction, LaunchOptions, LaunchOutcome, LaunchPreview, PlanError,
-    ReplicaProgress, ScaleOutcome,
+    self as launcher, AdoptOutcome, GroupAction, LaunchOptions, LaunchOutcome, LaunchPreview,
+    PlanError, ReplicaProgress, ScaleOutcome, ScaleTo,
 };
 use berth_core::services::sink::Sink;
 use berth_core::services::EngineHub;
@@ -48,6 +48,15 @@ impl From<PlanError> for IpcError {
                     .collect::<Vec<_>>()
                     .join("; "),
             },
+            // The user can act on these: review and adopt the group, tick the binds.
+            e @ (PlanError::Foreign { .. } | PlanError::ReviewBinds { .. }) => IpcError {
+                kind: IpcErrorKind::InvalidInput,
+                message: e.to_string(),
+            },
+            e @ PlanError::LaunchKey(_) => IpcError {
+                kind: IpcErrorKind::Internal,
+                message: e.to_string(),
+            },
         }
     }
 }
@@ -84,7 +93,7 @@ pub async fn launch<R: tauri::Runtime>(
 ) -> Result<LaunchOutcome, IpcError> {
     let engine = hub.engine()?;
     let form = request.clone();
-    let running = launches.0.start(ticket.into(), |cancel| async move {
+    let running = launches.0.start(ticket, |cancel| async move {
         launcher::launch(
             &engine,
             &form,
@@ -110,13 +119,18 @@ pub fn cancel_launch(launches: State<'_, Launches>, ticket: Ticket) -> bool {
     launches.0.stop(&ticket)
 }
 
-/// Scales a launch group to `replicas` (up: more of the same; down: highest numbers go).
+/// Scales a launch group to `replicas` (up: more of the same; down: highest numbers go,
+/// only replicas this Berth launched, and their anonymous volumes only with
+/// `remove_volumes`). A group this Berth did not launch is refused until adopted.
+// A command's arguments are its IPC payload (plus injected state).
+#[allow(clippy::too_many_arguments)]
 #[tauri::command]
 pub async fn scale_group(
     hub: State<'_, Arc<EngineHub>>,
     launches: State<'_, Launches>,
     group: GroupId,
     replicas: u32,
+    remove_volumes: Option<bool>,
     ticket: Ticket,
     on_progress: Channel<Vec<ReplicaProgress>>,
 ) -> Result<ScaleOutcome, IpcError> {
@@ -126,11 +140,14 @@ pub async fn scale_group(
     })?;
     let engine = hub.engine()?;
     let sink = Arc::new(ChannelSink(on_progress));
-    let running = launches.0.start(ticket.into(), |cancel| async move {
+    let running = launches.0.start(ticket, |cancel| async move {
         launcher::scale_group(
             &engine,
             &group,
-            replicas,
+            ScaleTo {
+                replicas,
+                remove_volumes: remove_volumes.unwrap_or(false),
+            },
             sink,
             cancel,
             &LaunchOptions::default(),
@@ -168,6 +185,19 @@ pub async fn group_action(
     let concurrency = LaunchOptions::default().concurrency;
     let group = GroupRef::from(group);
     Ok(launcher::group_action(&hub.engine()?, &group, action, concurrency).await?)
+}
+
+/// Adopts a launch group this Berth did not launch, after the user reviewed its spec: the
+/// spec must pass the launch form's validator, and host paths it mounts must have been
+/// confirmed (`binds_reviewed`). Then it is scaled and replayed like the groups Berth made.
+#[tauri::command]
+pub async fn adopt_group(
+    hub: State<'_, Arc<EngineHub>>,
+    group: GroupTarget,
+    binds_reviewed: bool,
+) -> Result<AdoptOutcome, IpcError> {
+    let group = GroupRef::from(group);
+    Ok(launcher::adopt_group(&hub.engine()?, &group, binds_reviewed).await?)
 }
 
 /// Removes containers a launch made (only those carrying a launch-group label).

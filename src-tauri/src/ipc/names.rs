@@ -15,6 +15,7 @@ berth_commands! {
     launch::scale_group,
     launch::group_action,
     launch::remove_launched,
+    launch::adopt_group,
     containers::container_action,
     containers::rename_container,
     containers::inspect_container,

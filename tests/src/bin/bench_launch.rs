@@ -94,7 +94,7 @@ async fn berth(engine: &Engine, run: &TestRun, n: usize, concurrency: usize) -> 
     let plan = match plan_launch(engine, &request, &new_group_id()).await {
         Ok(p) => p,
         Err(PlanError::Invalid(e)) => return Err(format!("invalid: {e:?}").into()),
-        Err(PlanError::Engine(e)) => return Err(e.into()),
+        Err(e) => return Err(e.to_string().into()),
     };
     let options = LaunchOptions {
         concurrency,

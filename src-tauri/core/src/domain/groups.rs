@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::ids::{ContainerId, GroupId};
 use super::launch::plan::{replica_number, spec_from_labels};
+use super::launch::seal::{ForeignReason, GroupTrust, LaunchKey};
 use super::launch::{BerthLabel, LaunchSpec};
 use super::ContainerSummary;
 
@@ -146,6 +147,8 @@ pub enum Scaling {
     LaunchSpec,
     /// Not from Berth (Compose scaling is `docker compose up --scale`, not here yet).
     NotScalable,
+    /// A launch group this Berth did not launch: review its spec and adopt it first.
+    AdoptFirst,
 }
 
 /// One group as the UI shows it.
@@ -168,8 +171,14 @@ pub struct Group {
     pub running: u32,
     pub total: u32,
     pub scaling: Scaling,
-    /// A launch group's spec, read from its `berth.launch` label.
+    /// A launch group's spec, read from its `berth.launch` label: for review when the group
+    /// is foreign (anyone can write that label).
     pub spec: Option<LaunchSpec>,
+    /// A launch group's standing: launched (or adopted) by this Berth, or foreign and why.
+    /// `None` for Compose groups, which Berth does not scale or replay. Optional in
+    /// TypeScript only so that UI fixtures written before it still type-check.
+    #[ts(optional = nullable)]
+    pub trust: Option<GroupTrust>,
 }
 
 fn number(c: &ContainerSummary, kind: GroupKind) -> u32 {
@@ -183,7 +192,7 @@ fn number(c: &ContainerSummary, kind: GroupKind) -> u32 {
     n.unwrap_or(u32::MAX)
 }
 
-fn group_of(reference: GroupRef, all: &[ContainerSummary]) -> Group {
+fn group_of(reference: GroupRef, all: &[ContainerSummary], key: Option<&LaunchKey>) -> Group {
     let selector = reference.selector();
     let kind = reference.kind();
     let mut members: Vec<&ContainerSummary> =
@@ -197,6 +206,12 @@ fn group_of(reference: GroupRef, all: &[ContainerSummary]) -> Group {
         GroupKind::Launch => members.iter().find_map(|c| spec_from_labels(&c.labels)),
         _ => None,
     };
+    let trust = (kind == GroupKind::Launch).then(|| match key {
+        Some(key) => key.group_trust(members.iter().map(|c| &c.labels)),
+        None => GroupTrust::Foreign {
+            reason: ForeignReason::NoKey,
+        },
+    });
     let first_image = members
         .first()
         .map(|c| c.image.as_str())
@@ -221,8 +236,9 @@ fn group_of(reference: GroupRef, all: &[ContainerSummary]) -> Group {
     Group {
         kind,
         key: reference.key(),
-        scaling: match kind {
-            GroupKind::Launch => Scaling::LaunchSpec,
+        scaling: match (kind, &trust) {
+            (GroupKind::Launch, Some(t)) if t.is_verified() => Scaling::LaunchSpec,
+            (GroupKind::Launch, _) => Scaling::AdoptFirst,
             _ => Scaling::NotScalable,
         },
         reference,
@@ -233,12 +249,14 @@ fn group_of(reference: GroupRef, all: &[ContainerSummary]) -> Group {
         total: members.len() as u32,
         members: members.iter().map(|c| ContainerId::new(&c.id)).collect(),
         spec,
+        trust,
     }
 }
 
 /// Every group the containers form: launch groups by image then id (as the groups view
 /// listed them), then each Compose project by name followed by its services by name.
-pub fn find_groups(containers: &[ContainerSummary]) -> Vec<Group> {
+/// Launch groups are judged with `key` (none: every launch group is foreign).
+pub fn find_groups(containers: &[ContainerSummary], key: Option<&LaunchKey>) -> Vec<Group> {
     let mut launch: Vec<Group> = containers
         .iter()
         .filter_map(|c| c.labels.get(BerthLabel::Group.key()))
@@ -250,6 +268,7 @@ pub fn find_groups(containers: &[ContainerSummary]) -> Vec<Group> {
                     group: GroupId::new(id),
                 },
                 containers,
+                key,
             )
         })
         .collect();
@@ -272,6 +291,7 @@ pub fn find_groups(containers: &[ContainerSummary]) -> Vec<Group> {
                 project: project.to_string(),
             },
             containers,
+            key,
         ));
         for service in services {
             groups.push(group_of(
@@ -280,6 +300,7 @@ pub fn find_groups(containers: &[ContainerSummary]) -> Vec<Group> {
                     service: service.to_string(),
                 },
                 containers,
+                key,
             ));
         }
     }
@@ -334,6 +355,8 @@ mod tests {
         })
         .unwrap();
         let spec = &serde_json::to_string(&spec).unwrap();
+        let key = LaunchKey::new([3; 32], []);
+        let seal = &key.seal("g1", spec);
         let all = vec![
             container(
                 "c10",
@@ -342,6 +365,7 @@ mod tests {
                     ("berth.group", "g1"),
                     ("berth.replica", "10"),
                     ("berth.launch", spec),
+                    ("berth.seal", seal),
                 ],
                 ContainerState::Running,
             ),
@@ -352,6 +376,7 @@ mod tests {
                     ("berth.group", "g1"),
                     ("berth.replica", "2"),
                     ("berth.launch", spec),
+                    ("berth.seal", seal),
                 ],
                 ContainerState::Exited,
             ),
@@ -363,7 +388,7 @@ mod tests {
             ),
             container("loose", "loose", &[], ContainerState::Running),
         ];
-        let groups = find_groups(&all);
+        let groups = find_groups(&all, Some(&key));
         assert_eq!(groups.len(), 2);
         // By image ("busybox:1" < "img:1"), then id.
         let g = &groups[0];
@@ -380,6 +405,7 @@ mod tests {
         assert_eq!(ids(g), ["c2", "c10"]);
         assert_eq!((g.running, g.total), (1, 2));
         assert_eq!(g.scaling, Scaling::LaunchSpec);
+        assert_eq!(g.trust, Some(GroupTrust::Verified { adopted: false }));
         assert_eq!(
             g.spec.as_ref().map(|s| s.name_pattern.as_str()),
             Some("web-{n}")
@@ -391,6 +417,21 @@ mod tests {
             ("a0", "img:1", true)
         );
         assert_eq!((g.running, g.total), (1, 1));
+        // Unsealed: foreign, and not scalable until adopted.
+        assert_eq!(
+            g.trust,
+            Some(GroupTrust::Foreign {
+                reason: ForeignReason::NoSeal
+            })
+        );
+        assert_eq!(g.scaling, Scaling::AdoptFirst);
+        // Another install's key (or none) trusts nothing.
+        let other = LaunchKey::new([4; 32], []);
+        for groups in [find_groups(&all, Some(&other)), find_groups(&all, None)] {
+            assert!(groups
+                .iter()
+                .all(|g| !g.trust.as_ref().unwrap().is_verified()));
+        }
     }
 
     #[test]
@@ -430,7 +471,7 @@ mod tests {
             ),
             container("fake", "blog-api-2", &[], ContainerState::Running),
         ];
-        let groups = find_groups(&all);
+        let groups = find_groups(&all, None);
         let keys: Vec<&str> = groups.iter().map(|g| g.key.as_str()).collect();
         assert_eq!(
             keys,
@@ -455,7 +496,7 @@ mod tests {
         assert_eq!((web.running, web.total), (1, 2));
         assert!(groups
             .iter()
-            .all(|g| g.scaling == Scaling::NotScalable && g.spec.is_none()));
+            .all(|g| g.scaling == Scaling::NotScalable && g.spec.is_none() && g.trust.is_none()));
         assert_eq!(
             web.reference,
             GroupRef::ComposeService {

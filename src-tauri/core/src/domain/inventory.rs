@@ -4,6 +4,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::groups::{find_groups, Group};
+use super::launch::seal::LaunchKey;
 use super::{ContainerSummary, ImageSummary};
 
 /// One consistent picture of an engine's containers and images, fetched together so the
@@ -19,11 +20,22 @@ pub struct Inventory {
 
 impl Inventory {
     /// The picture built from one listing: images get their container counts, and the
-    /// groups are read from the containers' labels.
-    pub fn new(containers: Vec<ContainerSummary>, mut images: Vec<ImageSummary>) -> Self {
+    /// groups are read from the containers' labels and judged with the installed launch key
+    /// (see [`super::launch::seal::installed`]).
+    pub fn new(containers: Vec<ContainerSummary>, images: Vec<ImageSummary>) -> Self {
+        let key = super::launch::seal::installed();
+        Self::with_key(containers, images, key.as_deref())
+    }
+
+    /// [`Self::new`] with launch groups judged by `key` (none: all foreign).
+    pub fn with_key(
+        containers: Vec<ContainerSummary>,
+        mut images: Vec<ImageSummary>,
+        key: Option<&LaunchKey>,
+    ) -> Self {
         count_containers_per_image(&mut images, &containers);
         Self {
-            groups: find_groups(&containers),
+            groups: find_groups(&containers, key),
             containers,
             images,
         }

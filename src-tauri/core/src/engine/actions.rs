@@ -15,6 +15,7 @@ impl Engine {
         action: ContainerAction,
     ) -> Result<(), EngineError> {
         let d = &self.docker;
+        let id = super::path::object("container", id)?;
         let result = match action {
             ContainerAction::Start => return self.start_existing(id).await,
             ContainerAction::Stop => return self.stop_container(id, None).await,
@@ -42,6 +43,7 @@ impl Engine {
 
     /// Starts a container; one that is already running is fine (the engine answers 304).
     async fn start_existing(&self, id: &str) -> Result<(), EngineError> {
+        let id = super::path::object("container", id)?;
         match self.docker.start_container(id, None).await {
             Ok(()) => Ok(()),
             Err(bollard::errors::Error::DockerResponseServerError {
@@ -52,6 +54,8 @@ impl Engine {
     }
 
     pub async fn rename_container(&self, id: &str, new_name: &str) -> Result<(), EngineError> {
+        let id = super::path::object("container", id)?;
+        let new_name = super::path::object("container name", new_name)?;
         let options = RenameContainerOptions {
             name: new_name.to_string(),
         };

@@ -14,6 +14,7 @@ use crate::domain::ContainerSummary;
 impl Engine {
     /// The ID of the local image `reference` names, or `None` if there is none.
     pub async fn local_image_id(&self, reference: &str) -> Result<Option<String>, EngineError> {
+        let reference = super::path::image(reference)?;
         match self.docker.inspect_image(reference).await {
             Ok(image) => Ok(Some(image.id.unwrap_or_default())),
             Err(e) => match self.map_err(e) {
@@ -25,6 +26,8 @@ impl Engine {
 
     /// Creates (does not start) one replica; returns its ID.
     pub async fn create_replica(&self, r: &ReplicaConfig) -> Result<String, EngineError> {
+        super::path::object("container name", &r.name)?;
+        super::path::image(&r.image)?;
         let body = create_body(r).map_err(|e| EngineError::BadRequest {
             message: format!("cannot encode the container configuration: {e}"),
         })?;
@@ -41,6 +44,7 @@ impl Engine {
     }
 
     pub async fn start_container(&self, id: &str) -> Result<(), EngineError> {
+        let id = super::path::object("container", id)?;
         self.docker
             .start_container(id, None)
             .await
@@ -53,6 +57,7 @@ impl Engine {
         id: &str,
         grace_secs: Option<i32>,
     ) -> Result<(), EngineError> {
+        let id = super::path::object("container", id)?;
         let options = StopContainerOptions {
             signal: None,
             t: grace_secs,
@@ -70,8 +75,14 @@ impl Engine {
     /// Removes a container whatever its state, with its anonymous volumes. Gone already is
     /// fine (an auto-remove container may vanish by itself).
     pub async fn remove_container(&self, id: &str) -> Result<(), EngineError> {
+        self.remove_container_with(id, true).await
+    }
+
+    /// [`Self::remove_container`], taking its anonymous volumes only when `volumes` is set.
+    pub async fn remove_container_with(&self, id: &str, volumes: bool) -> Result<(), EngineError> {
+        let id = super::path::object("container", id)?;
         let options = RemoveContainerOptions {
-            v: true,
+            v: volumes,
             force: true,
             link: false,
         };

@@ -29,6 +29,10 @@ pub enum EngineError {
         endpoint: String,
         failure: super::RemoteFailure,
     },
+    /// Caller text that would not be a single path segment of an engine URL (`../x`,
+    /// `a?force=1`, control characters): refused before any request is made.
+    #[error("{value} is not a valid {what}")]
+    InvalidArgument { what: &'static str, value: String },
     /// An error the engine reported in the middle of a stream (a pull that failed).
     #[error("{message}")]
     Stream { message: String },

@@ -14,6 +14,7 @@ use crate::domain::ContainerState;
 impl Engine {
     /// Adds the tag `target` to the local image `source` (ID or reference).
     pub async fn tag_image(&self, source: &str, target: &ImageRef) -> Result<(), EngineError> {
+        let source = super::path::image(source)?;
         let options = TagImageOptions {
             repo: Some(target.name.clone()),
             tag: Some(target.tag.clone().unwrap_or_else(|| "latest".into())),
@@ -48,6 +49,7 @@ impl Engine {
         image: &str,
         force: bool,
     ) -> Result<RemoveImageResult, EngineError> {
+        let image = super::path::image(image)?;
         let found = match self.docker.inspect_image(image).await {
             Ok(found) => found,
             Err(e) => {
@@ -98,6 +100,7 @@ impl Engine {
 
     /// The image's layers, newest first, like `docker history`.
     pub async fn image_history(&self, image: &str) -> Result<Vec<HistoryEntry>, EngineError> {
+        let image = super::path::image(image)?;
         let items = self
             .docker
             .image_history(image)

@@ -12,6 +12,7 @@ use crate::domain::{short_id, PortMapping};
 
 impl Engine {
     pub async fn inspect_container(&self, id: &str) -> Result<ContainerDetails, EngineError> {
+        let id = super::path::object("container", id)?;
         let raw = self
             .docker
             .inspect_container(id, None::<InspectContainerOptions>)

@@ -23,6 +23,7 @@ impl Engine {
     /// The files the container added, changed or deleted relative to its image, and the
     /// layer's size. Works on stopped containers too (the layer stays until `docker rm`).
     pub async fn writable_layer(&self, id: &str) -> Result<WritableLayer, EngineError> {
+        let id = super::path::object("container", id)?;
         let options = InspectContainerOptions { size: true };
         let raw = self
             .docker
@@ -61,6 +62,7 @@ impl Engine {
 
     /// Processes, memory in use and start time; a stopped container has none of them.
     pub async fn container_life(&self, id: &str) -> Result<ContainerLife, EngineError> {
+        let id = super::path::object("container", id)?;
         let raw = self
             .docker
             .inspect_container(id, None::<InspectContainerOptions>)
@@ -103,6 +105,7 @@ impl Engine {
     /// Runs `argv` in the running container `id` (no shell unless argv names one), waits
     /// for it, and returns its output and exit code.
     pub async fn exec(&self, id: &str, argv: Vec<String>) -> Result<ExecOutput, EngineError> {
+        let id = super::path::object("container", id)?;
         let created = self
             .docker
             .create_exec(
@@ -116,6 +119,8 @@ impl Engine {
             )
             .await
             .map_err(|e| self.map_err(e))?;
+        // The exec id is the engine's, but it goes into a path all the same.
+        super::path::object("exec", &created.id)?;
         let started = self
             .docker
             .start_exec(&created.id, None::<StartExecOptions>)

@@ -28,7 +28,11 @@ impl Engine {
                 .map_or_else(|| "all".to_string(), |n| n.to_string()),
         };
         let endpoint = self.endpoint.uri.clone();
-        self.docker.logs(id, Some(options)).filter_map(move |item| {
+        // A refused id is a stream of that one error: nothing is asked of the engine.
+        if let Err(e) = super::path::object("container", id) {
+            return futures_util::stream::iter([Err(e)]).left_stream();
+        }
+        let logs = self.docker.logs(id, Some(options)).filter_map(move |item| {
             let out = match item {
                 Ok(LogOutput::StdErr { message }) => Some(Ok((LogStream::Stderr, message))),
                 Ok(LogOutput::StdOut { message }) | Ok(LogOutput::Console { message }) => {
@@ -38,6 +42,7 @@ impl Engine {
                 Err(e) => Some(Err(EngineError::from_bollard(e, &endpoint))),
             };
             std::future::ready(out)
-        })
+        });
+        logs.right_stream()
     }
 }

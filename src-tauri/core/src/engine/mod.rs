@@ -15,6 +15,7 @@ mod inspect;
 mod layers;
 mod list;
 mod logs;
+mod path;
 mod prune;
 mod pull;
 mod remote;

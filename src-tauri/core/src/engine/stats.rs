@@ -12,6 +12,7 @@ impl Engine {
     /// One stats body of `id`, read now. A container that is not running answers with zeros
     /// (no system CPU time), which the hub reads as "not running".
     pub async fn stats_once(&self, id: &str) -> Result<RawStats, EngineError> {
+        let id = super::path::object("container", id)?;
         let options = StatsOptions {
             stream: false,
             one_shot: true,

@@ -61,6 +61,7 @@ impl Engine {
 
     /// One service by name or ID.
     pub async fn inspect_service(&self, service: &str) -> Result<Service, EngineError> {
+        let service = super::path::object("service", service)?;
         self.docker
             .inspect_service(service, None::<InspectServiceOptions>)
             .await
@@ -104,6 +105,7 @@ impl Engine {
     /// was read at; a concurrent change makes the engine refuse it, and it is retried once
     /// on the fresh spec.
     pub async fn scale_service(&self, service: &str, replicas: u32) -> Result<(), EngineError> {
+        let service = super::path::object("service", service)?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -144,6 +146,7 @@ impl Engine {
 
     /// Removes a service (Swarm then stops and removes its tasks' containers).
     pub async fn remove_service(&self, service: &str) -> Result<(), EngineError> {
+        let service = super::path::object("service", service)?;
         self.docker
             .delete_service(service)
             .await

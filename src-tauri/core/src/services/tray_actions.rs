@@ -6,11 +6,10 @@ use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 use super::actions::run_action;
-use super::launch::{self as launcher, LaunchOptions};
+use super::launch::{self as launcher, LaunchOptions, ScaleTo};
 use super::sink::Discard;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
-use crate::domain::launch::plan::spec_from_labels;
 use crate::domain::launch::{LaunchRequest, Replicas, LABEL_GROUP};
 use crate::domain::settings::RecentImage;
 use crate::engine::{Engine, EngineError};
@@ -69,16 +68,25 @@ pub async fn tray_action(
             };
             (vec![id], action)
         }
-        TrayId::StopAllLaunched => match engine.list_labelled(LABEL_GROUP).await {
-            Ok(all) => (
-                all.into_iter()
-                    .filter(|c| c.state.is_up())
-                    .map(|c| c.id)
-                    .collect(),
-                ContainerAction::Stop,
-            ),
-            Err(e) => return TrayOutcome::Failed(e.to_string()),
-        },
+        TrayId::StopAllLaunched => {
+            let signer = match launcher::key::current() {
+                Ok(s) => s,
+                Err(e) => return TrayOutcome::Failed(e.to_string()),
+            };
+            match engine.list_labelled(LABEL_GROUP).await {
+                // What this Berth launched: a forged label does not make a container ours.
+                Ok(all) => (
+                    all.into_iter()
+                        .filter(|c| {
+                            c.state.is_up() && signer.key().member_trust(&c.labels).is_verified()
+                        })
+                        .map(|c| c.id)
+                        .collect(),
+                    ContainerAction::Stop,
+                ),
+                Err(e) => return TrayOutcome::Failed(e.to_string()),
+            }
+        }
         TrayId::LaunchRecent { image } => {
             let Some(entry) = recent.iter().find(|r| r.image == image) else {
                 return TrayOutcome::Failed(format!(
@@ -92,13 +100,18 @@ pub async fn tray_action(
                 Ok(m) => m,
                 Err(e) => return TrayOutcome::Failed(e.to_string()),
             };
-            // The group's form, so this launch counts as a recent image too (issue #6).
-            let form = members
-                .iter()
-                .find_map(|c| spec_from_labels(&c.labels))
-                .map(|spec| spec.to_request(1));
+            let signer = match launcher::key::current() {
+                Ok(s) => s,
+                Err(e) => return TrayOutcome::Failed(e.to_string()),
+            };
+            // Only a group this Berth launched is replayed, and only with a spec the launch
+            // form accepts; the same spec's form then counts as a recent image (issue #6).
+            let form = match launcher::replayable_spec(signer.key(), &group, &members) {
+                Ok(spec) => Some(spec.to_request(1)),
+                Err(e) => return TrayOutcome::Failed(plan_error(e)),
+            };
             let target = match Replicas::new(members.len() as u32 + 1) {
-                Ok(n) => n,
+                Ok(n) => ScaleTo::keeping_volumes(n),
                 Err(e) => return TrayOutcome::Failed(e.to_string()),
             };
             let result = launcher::scale_group(
@@ -203,5 +216,6 @@ fn plan_error(e: launcher::PlanError) -> String {
             .map(|e| e.message)
             .collect::<Vec<_>>()
             .join("; "),
+        other => other.to_string(),
     }
 }

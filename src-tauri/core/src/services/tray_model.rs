@@ -2,11 +2,9 @@
 //! Tauri's tray API; every clickable item carries a typed [`TrayId`] that round-trips
 //! through the string id the tray hands back.
 
-use std::collections::BTreeMap;
-
+use crate::domain::groups::{GroupKind, GroupRef};
 use crate::domain::ids::GroupId;
-use crate::domain::launch::plan::spec_from_labels;
-use crate::domain::launch::LABEL_GROUP;
+use crate::domain::launch::seal::GroupTrust;
 use crate::domain::{ContainerState, ContainerSummary, EngineStatus, Inventory};
 
 /// Per-container entries are capped so the menu stays a sane length.
@@ -213,7 +211,7 @@ pub fn build_tray_menu(
         more(&mut items, stopped.len(), MAX_STOPPED);
     }
 
-    let groups = launch_groups(&inventory.containers);
+    let groups = launch_groups(inventory);
     if !groups.is_empty() || !recent_images.is_empty() {
         items.push(TrayItem::Separator);
         let mut launch_items = Vec::new();
@@ -247,10 +245,14 @@ pub fn build_tray_menu(
             items: launch_items,
         });
     }
-    let launched_running = running
+    // Only what this Berth launched: a forged `berth.group` label does not count.
+    let launched_running: u32 = inventory
+        .groups
         .iter()
-        .filter(|c| c.labels.contains_key(LABEL_GROUP))
-        .count();
+        .filter(|g| g.kind == GroupKind::Launch)
+        .filter(|g| g.trust.as_ref().is_some_and(GroupTrust::is_verified))
+        .map(|g| g.running)
+        .sum();
     items.push(TrayItem::Separator);
     items.push(TrayItem::Action {
         id: TrayId::StopAllLaunched,
@@ -288,32 +290,31 @@ struct GroupLine {
     members: usize,
 }
 
-/// Launch groups whose launch settings label is readable (so they can be scaled up).
-fn launch_groups(containers: &[ContainerSummary]) -> Vec<GroupLine> {
-    let mut groups: BTreeMap<&str, GroupLine> = BTreeMap::new();
-    for c in containers {
-        let Some(group) = c.labels.get(LABEL_GROUP) else {
-            continue;
-        };
-        if let Some(line) = groups.get_mut(group.as_str()) {
-            line.members += 1;
-        } else if let Some(spec) = spec_from_labels(&c.labels) {
-            groups.insert(
-                group,
-                GroupLine {
-                    id: group.clone(),
-                    image: spec.image,
-                    members: 1,
-                },
-            );
-        }
-    }
-    groups.into_values().collect()
+/// Launch groups this Berth launched (or the user adopted) with a readable spec: the only
+/// ones "Launch another" may replay. A foreign group is never offered.
+fn launch_groups(inventory: &Inventory) -> Vec<GroupLine> {
+    inventory
+        .groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::Launch)
+        .filter(|g| g.trust.as_ref().is_some_and(GroupTrust::is_verified))
+        .filter_map(|g| {
+            let GroupRef::Launch { group } = &g.reference else {
+                return None;
+            };
+            Some(GroupLine {
+                id: group.to_string(),
+                image: g.spec.as_ref()?.image.clone(),
+                members: g.total as usize,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::launch::seal::LaunchKey;
     use crate::domain::{EngineInfo, EngineProblem, EngineProblemKind};
 
     fn info() -> EngineInfo {
@@ -357,8 +358,13 @@ mod tests {
         }
     }
 
+    fn key() -> LaunchKey {
+        LaunchKey::new([5; 32], [])
+    }
+
+    /// Judged with the test key, not whatever key the process installed.
     fn inventory(containers: Vec<ContainerSummary>) -> Inventory {
-        Inventory::new(containers, vec![])
+        Inventory::with_key(containers, vec![], Some(&key()))
     }
 
     fn ids(items: &[TrayItem]) -> Vec<TrayId> {
@@ -522,12 +528,27 @@ mod tests {
         })
         .unwrap();
         let spec = serde_json::to_string(&spec).unwrap();
-        let labels = [("berth.group", "g1"), ("berth.launch", spec.as_str())];
+        let seal = key().seal("g1", &spec);
+        let labels = [
+            ("berth.group", "g1"),
+            ("berth.launch", spec.as_str()),
+            ("berth.seal", seal.as_str()),
+        ];
+        // A forged group: Berth's labels without this Berth's seal (or with another's).
+        let forged = [("berth.group", "f1"), ("berth.launch", spec.as_str())];
+        let other_seal = LaunchKey::new([6; 32], []).seal("f2", &spec);
+        let wrong = [
+            ("berth.group", "f2"),
+            ("berth.launch", spec.as_str()),
+            ("berth.seal", other_seal.as_str()),
+        ];
         let inv = inventory(vec![
             container("a-1", ContainerState::Running, &labels),
             container("a-2", ContainerState::Running, &labels),
             container("a-3", ContainerState::Exited, &labels),
             container("other", ContainerState::Running, &[]),
+            container("forged-1", ContainerState::Running, &forged),
+            container("wrong-1", ContainerState::Running, &wrong),
         ]);
         let menu = build_tray_menu(&connected(), Some(&inv), &[]);
         let launch = menu
@@ -548,7 +569,7 @@ mod tests {
     #[test]
     fn recent_images_come_first_in_launch_another_then_groups() {
         let status = connected();
-        let inv = Inventory::new(vec![], vec![]);
+        let inv = inventory(vec![]);
         // No containers, no groups: recent images alone still make the submenu.
         let recent = vec!["berth-test/app:latest".to_string(), "busybox".to_string()];
         let menu = build_tray_menu(&status, Some(&inv), &recent);

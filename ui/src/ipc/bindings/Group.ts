@@ -2,6 +2,7 @@
 import type { ContainerId } from "./ContainerId";
 import type { GroupKind } from "./GroupKind";
 import type { GroupRef } from "./GroupRef";
+import type { GroupTrust } from "./GroupTrust";
 import type { LabelSelector } from "./LabelSelector";
 import type { LaunchSpec } from "./LaunchSpec";
 import type { Scaling } from "./Scaling";
@@ -32,6 +33,13 @@ image: string, selector: LabelSelector,
  */
 members: Array<ContainerId>, running: number, total: number, scaling: Scaling, 
 /**
- * A launch group's spec, read from its `berth.launch` label.
+ * A launch group's spec, read from its `berth.launch` label: for review when the group
+ * is foreign (anyone can write that label).
  */
-spec: LaunchSpec | null, };
+spec: LaunchSpec | null, 
+/**
+ * A launch group's standing: launched (or adopted) by this Berth, or foreign and why.
+ * `None` for Compose groups, which Berth does not scale or replay. Optional in
+ * TypeScript only so that UI fixtures written before it still type-check.
+ */
+trust?: GroupTrust | null, };

@@ -14,6 +14,7 @@ launch: LaunchOutcome | null,
  */
 removed: Array<string>, 
 /**
- * `name: reason` for replicas that could not be removed.
+ * `name: reason` for replicas that could not be removed (and members that were kept
+ * because this Berth did not launch them).
  */
 errors: Array<string>, };

@@ -3,4 +3,4 @@
 /**
  * Whether and how a group can be scaled from Berth.
  */
-export type Scaling = "launch_spec" | "not_scalable";
+export type Scaling = "launch_spec" | "not_scalable" | "adopt_first";

@@ -16,10 +16,13 @@ pub enum BerthLabel {
     /// The group's [`super::LaunchSpec`] as JSON, so it can be scaled after a restart.
     #[serde(rename = "berth.launch")]
     Launch,
+    /// The keyed digest that proves this Berth launched it (see [`super::seal`]).
+    #[serde(rename = "berth.seal")]
+    Seal,
 }
 
 impl BerthLabel {
-    pub const ALL: [Self; 3] = [Self::Group, Self::Replica, Self::Launch];
+    pub const ALL: [Self; 4] = [Self::Group, Self::Replica, Self::Launch, Self::Seal];
 
     /// The label key, as serde spells it (the unit test holds the two together).
     pub const fn key(self) -> &'static str {
@@ -27,6 +30,7 @@ impl BerthLabel {
             Self::Group => "berth.group",
             Self::Replica => "berth.replica",
             Self::Launch => "berth.launch",
+            Self::Seal => "berth.seal",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod names;
 pub mod plan;
 pub mod ports;
 pub mod replicas;
+pub mod seal;
 pub mod service;
 pub mod shell;
 pub mod spec;
@@ -19,8 +20,8 @@ pub use plan::{build_plan, LaunchPlan, ReplicaConfig};
 pub use ports::{PortBinding, PortSpec, Protocol};
 pub use replicas::{Replicas, ReplicasError, MAX_REPLICAS};
 pub use spec::{
-    validate, FieldError, LaunchField, LaunchRequest, LaunchSpec, RestartPolicy, VolumeSource,
-    VolumeSpec,
+    revalidate, validate, FieldError, LaunchField, LaunchRequest, LaunchSpec, RestartPolicy,
+    VolumeSource, VolumeSpec,
 };
 
 /// The `berth.group` label key (see [`BerthLabel`]), as a constant for filters and maps.

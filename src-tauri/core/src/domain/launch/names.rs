@@ -87,12 +87,41 @@ pub fn number_of(pattern: &str, name: &str) -> Option<u32> {
 
 /// `count` (number, name) pairs: numbering starts after both `after` (the group's highest
 /// replica) and the highest existing name of this pattern, and skips any name in `existing`.
+///
+/// It ends for any pattern, including one read from a label (not normalised by the form):
+/// a pattern without `{n}` gives one name or a form error, and the search for free numbers
+/// tries at most `count + existing.len()` numbers (with one `{n}`, distinct numbers render
+/// distinct names, so each miss uses up one existing name).
 pub fn plan_names(
     pattern: &str,
     count: u32,
     existing: &HashSet<String>,
     after: u32,
 ) -> Result<Vec<(u32, String)>, String> {
+    match pattern.matches(PLACEHOLDER).count() {
+        1 => {}
+        0 if existing.contains(pattern) => {
+            return Err(format!(
+                "a container named {pattern} already exists: add {PLACEHOLDER} to the pattern"
+            ))
+        }
+        0 if count > 1 => {
+            return Err(format!(
+                "{count} replicas cannot share the one name {pattern}: add {PLACEHOLDER} to the \
+                 pattern"
+            ))
+        }
+        0 => {
+            let n = after
+                .checked_add(1)
+                .ok_or_else(|| "replica numbers ran out".to_string())?;
+            return Ok((count == 1)
+                .then(|| (n, pattern.to_string()))
+                .into_iter()
+                .collect());
+        }
+        _ => return Err(format!("use {PLACEHOLDER} only once")),
+    }
     let highest = existing
         .iter()
         .filter_map(|name| number_of(pattern, name))
@@ -101,7 +130,12 @@ pub fn plan_names(
         .unwrap_or(after);
     let mut out = Vec::new();
     let mut n = highest;
+    let mut tries = (count as usize).saturating_add(existing.len());
     while out.len() < count as usize {
+        if tries == 0 {
+            return Err(format!("no free names for {pattern}"));
+        }
+        tries -= 1;
         n = n
             .checked_add(1)
             .ok_or_else(|| "replica numbers ran out".to_string())?;
@@ -167,6 +201,32 @@ mod tests {
         assert_eq!(names, [(3, "web-3".into()), (4, "web-4".into())]);
         let names = plan_names("web-{n}", 1, &HashSet::new(), 10).unwrap();
         assert_eq!(names, [(11, "web-11".into())]);
+    }
+
+    #[test]
+    fn any_pattern_ends_quickly() {
+        // A pattern without {n} (a spec from a label is not normalised by the form).
+        let existing: HashSet<String> = ["fixed".to_string()].into();
+        let start = std::time::Instant::now();
+        assert!(plan_names("fixed", 1, &existing, 0)
+            .unwrap_err()
+            .contains("already exists"));
+        assert!(plan_names("fixed", 2, &HashSet::new(), 0)
+            .unwrap_err()
+            .contains("cannot share"));
+        assert_eq!(
+            plan_names("fixed", 1, &HashSet::new(), 4).unwrap(),
+            [(5, "fixed".into())]
+        );
+        assert!(plan_names("a{n}{n}", 1, &HashSet::new(), 0).is_err());
+        // Numbers that run out end with an error, not a wrap or a long loop.
+        assert!(plan_names("x-{n}", 2, &HashSet::new(), u32::MAX - 1)
+            .unwrap_err()
+            .contains("ran out"));
+        // Many taken names, with and without numbers the pattern recognises.
+        let taken: HashSet<String> = (1..=5000).map(|n| format!("app-0{n}")).collect();
+        assert_eq!(plan_names("app-{n}", 3, &taken, 0).unwrap().len(), 3);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
     proptest! {

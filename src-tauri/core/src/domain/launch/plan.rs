@@ -106,7 +106,22 @@ pub fn build_plan(
     })
 }
 
-/// The spec a replica was launched with, from its `berth.launch` label.
+impl LaunchPlan {
+    /// Adds this install's `berth.seal` to every replica: a keyed digest of the group id and
+    /// the exact `berth.launch` text it carries (see [`super::seal`]).
+    pub fn seal(&mut self, key: &super::seal::LaunchKey) {
+        for r in &mut self.replicas {
+            let launch = r.labels.get(LABEL_LAUNCH).cloned().unwrap_or_default();
+            r.labels.insert(
+                super::seal::LABEL_SEAL.into(),
+                key.seal(self.group.as_str(), &launch),
+            );
+        }
+    }
+}
+
+/// The spec a replica was launched with, from its `berth.launch` label. Anyone can write
+/// that label: check the group's trust and [`super::revalidate`] it before using it.
 pub fn spec_from_labels(labels: &BTreeMap<String, String>) -> Option<LaunchSpec> {
     serde_json::from_str(labels.get(LABEL_LAUNCH)?).ok()
 }

@@ -11,7 +11,7 @@ use super::names::normalize_pattern;
 use super::ports::{parse_ports, PortSpec};
 use super::replicas::Replicas;
 use super::shell;
-use super::{LABEL_GROUP, LABEL_LAUNCH, LABEL_REPLICA};
+use super::BerthLabel;
 
 /// The engine refuses memory limits under 6 MiB.
 pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
@@ -293,13 +293,29 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
     }
 }
 
+/// Checks a spec read from a label (someone else may have written it) with the launch form's
+/// own validator: the spec must be exactly one the form makes. Its form is validated, and
+/// what comes back must equal it, so a field the form would never produce (a label
+/// `berth.group`, a pattern without `{n}`, a zero memory limit) is refused.
+pub fn revalidate(spec: &LaunchSpec) -> Result<LaunchSpec, Vec<FieldError>> {
+    let (_, again) = validate(&spec.to_request(1))?;
+    if &again == spec {
+        Ok(again)
+    } else {
+        Err(vec![FieldError::new(
+            LaunchField::Image,
+            "the stored launch settings are not ones the launch form makes",
+        )])
+    }
+}
+
 fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, Vec<String>> {
     let pairs = parse_pairs(text, "label")
         .map_err(|es| es.into_iter().map(|e| e.message).collect::<Vec<_>>())?;
     let mut errors = Vec::new();
     let mut labels = BTreeMap::new();
     for (k, v) in pairs {
-        if [LABEL_GROUP, LABEL_REPLICA, LABEL_LAUNCH].contains(&k.as_str()) {
+        if BerthLabel::ALL.iter().any(|l| l.key() == k) {
             errors.push(format!("{k} is set by Berth itself"));
         } else {
             labels.insert(k, v);
@@ -578,6 +594,38 @@ mod tests {
         assert_eq!(back.command, "");
         assert_eq!(back.memory, "");
         assert_eq!(validate(&back).unwrap(), (2, minimal));
+    }
+
+    #[test]
+    fn a_spec_from_a_label_is_checked_by_the_form_s_validator() {
+        let (_, spec) = validate(&request()).unwrap();
+        assert_eq!(revalidate(&spec), Ok(spec.clone()));
+        // What the form never makes: Berth's own labels, no {n}, a memory limit under 6m,
+        // a relative bind target.
+        let mut bad = spec.clone();
+        bad.labels.insert("berth.seal".into(), "x".into());
+        assert!(revalidate(&bad).is_err());
+        let mut bad = spec.clone();
+        bad.name_pattern = "fixed".into();
+        assert!(revalidate(&bad).is_err());
+        let mut bad = spec.clone();
+        bad.memory = Some(1);
+        assert!(revalidate(&bad).is_err());
+        let mut bad = spec.clone();
+        bad.volumes.push(VolumeSpec {
+            source: VolumeSource::Bind("/".into()),
+            target: "etc".into(),
+            read_only: false,
+        });
+        assert!(revalidate(&bad).is_err());
+        // A bind of the host's root is something the form allows: adoption shows it.
+        let mut root = spec;
+        root.volumes.push(VolumeSpec {
+            source: VolumeSource::Bind("/".into()),
+            target: "/host".into(),
+            read_only: false,
+        });
+        assert!(revalidate(&root).is_ok());
     }
 
     #[test]

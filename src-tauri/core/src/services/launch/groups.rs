@@ -10,21 +10,34 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
+use super::key;
+use super::plan::is_group_id;
 use super::plan::{engine_state, plan_with_state, PlanError};
 use super::run::{run_launch, LaunchOptions, LaunchOutcome, ReplicaProgress};
 use crate::domain::groups::GroupRef;
 use crate::domain::ids::{ContainerId, GroupId};
 use crate::domain::launch::plan::{replica_number, spec_from_labels};
-use crate::domain::launch::{FieldError, LaunchField, Replicas, LABEL_GROUP};
+use crate::domain::launch::seal::{ForeignReason, GroupTrust, LaunchKey, MemberTrust};
+use crate::domain::launch::{
+    revalidate, FieldError, LaunchField, LaunchSpec, Replicas, VolumeSource, LABEL_GROUP,
+    LABEL_LAUNCH,
+};
 use crate::domain::ContainerSummary;
 use crate::engine::{Engine, EngineError};
 use crate::services::sink::Sink;
 
-/// A launch group's members, lowest replica number first.
+/// A launch group's members, lowest replica number first. An id Berth would never make is
+/// refused before anything is listed.
 pub async fn group_members(
     engine: &Engine,
     group: &GroupId,
 ) -> Result<Vec<ContainerSummary>, EngineError> {
+    if !is_group_id(group.as_str()) {
+        return Err(EngineError::InvalidArgument {
+            what: "launch group id",
+            value: format!("{:?}", group.as_str()).chars().take(120).collect(),
+        });
+    }
     let mut members = engine
         .list_labelled(&format!("{LABEL_GROUP}={group}"))
         .await?;
@@ -60,36 +73,79 @@ pub struct ScaleOutcome {
     pub launch: Option<LaunchOutcome>,
     /// Names of the replicas removed when it shrank.
     pub removed: Vec<String>,
-    /// `name: reason` for replicas that could not be removed.
+    /// `name: reason` for replicas that could not be removed (and members that were kept
+    /// because this Berth did not launch them).
     pub errors: Vec<String>,
 }
 
-/// Scales a group to `target` replicas: up launches more with the group's own spec
-/// (numbered after its highest replica), down removes the highest-numbered ones.
+/// How to scale: the target count, and whether removed replicas take their anonymous
+/// volumes with them (`docker rm -v`; off unless the user ticks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScaleTo {
+    pub replicas: Replicas,
+    pub remove_volumes: bool,
+}
+
+impl ScaleTo {
+    /// `replicas`, keeping volumes.
+    pub fn keeping_volumes(replicas: Replicas) -> Self {
+        Self {
+            replicas,
+            remove_volumes: false,
+        }
+    }
+}
+
+/// The spec a verified group replays: the group must be trusted (every member sealed by this
+/// Berth or adopted, one spec among them) and the spec must pass the launch form's own
+/// validator, whoever wrote the label.
+pub fn replayable_spec(
+    key: &LaunchKey,
+    group: &GroupId,
+    members: &[ContainerSummary],
+) -> Result<LaunchSpec, PlanError> {
+    if let GroupTrust::Foreign { reason } = key.group_trust(members.iter().map(|c| &c.labels)) {
+        return Err(PlanError::Foreign {
+            group: group.clone(),
+            reason,
+        });
+    }
+    let spec = members
+        .iter()
+        .find_map(|c| spec_from_labels(&c.labels))
+        .ok_or_else(|| {
+            PlanError::Invalid(vec![FieldError::new(
+                LaunchField::Replicas,
+                "this group's launch settings label is missing or unreadable",
+            )])
+        })?;
+    revalidate(&spec).map_err(PlanError::Invalid)
+}
+
+/// Scales a group: up launches more with the group's own spec (numbered after its highest
+/// replica), down removes the highest-numbered replicas. Only a group this Berth launched
+/// (or the user adopted) is scaled up, and scaling down removes only members this Berth
+/// launched; others are kept and named in `errors`.
 pub async fn scale_group(
     engine: &Engine,
     group: &GroupId,
-    target: Replicas,
+    to: ScaleTo,
     sink: Arc<dyn Sink<Vec<ReplicaProgress>>>,
     cancel: CancellationToken,
     options: &LaunchOptions,
 ) -> Result<ScaleOutcome, PlanError> {
-    let invalid = |m: String| PlanError::Invalid(vec![FieldError::new(LaunchField::Replicas, m)]);
-    let target = target.get();
+    let target = to.replicas.get();
     let members = group_members(engine, group).await?;
     if members.is_empty() {
         return Err(PlanError::Engine(EngineError::NotFound {
             message: format!("no launch group {group}"),
         }));
     }
+    let signer = key::current()?;
+    let key = signer.key();
     let current = members.len() as u32;
     if target > current {
-        let spec = members
-            .iter()
-            .find_map(|c| spec_from_labels(&c.labels))
-            .ok_or_else(|| {
-                invalid("this group's launch settings label is missing or unreadable".into())
-            })?;
+        let spec = replayable_spec(key, group, &members)?;
         let after = members
             .iter()
             .filter_map(|c| replica_number(&c.labels))
@@ -104,12 +160,33 @@ pub async fn scale_group(
             errors: Vec::new(),
         });
     }
-    let doomed: Vec<&ContainerSummary> = members
+    let (verified, foreign): (Vec<&ContainerSummary>, Vec<&ContainerSummary>) = members
         .iter()
-        .rev()
-        .take((current - target) as usize)
-        .collect();
-    let (removed, errors) = remove_all(engine, &doomed, options.concurrency).await;
+        .partition(|c| key.member_trust(&c.labels).is_verified());
+    if verified.is_empty() {
+        if let GroupTrust::Foreign { reason } = key.group_trust(members.iter().map(|c| &c.labels)) {
+            return Err(PlanError::Foreign {
+                group: group.clone(),
+                reason,
+            });
+        }
+    }
+    let excess = (current - target) as usize;
+    let doomed: Vec<&ContainerSummary> = verified.iter().rev().take(excess).copied().collect();
+    let (removed, mut errors) =
+        remove_all(engine, &doomed, options.concurrency, to.remove_volumes).await;
+    if doomed.len() < excess {
+        errors.extend(foreign.iter().map(|c| {
+            format!(
+                "{}: kept, not launched by this Berth ({})",
+                c.name,
+                match key.member_trust(&c.labels) {
+                    MemberTrust::Foreign(reason) => ForeignReason::from(reason).to_string(),
+                    _ => String::new(),
+                }
+            )
+        }));
+    }
     Ok(ScaleOutcome {
         launch: None,
         removed,
@@ -117,20 +194,115 @@ pub async fn scale_group(
     })
 }
 
+/// A foreign launch group the user adopted: from now on it is trusted like one this Berth
+/// launched (scaled, replayed, scaled down).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct AdoptOutcome {
+    pub group: GroupId,
+    /// The spec adopted, as the launch form's validator accepted it.
+    pub spec: LaunchSpec,
+    /// Host paths its replicas mount (`SOURCE:TARGET[:ro]`), which the user confirmed.
+    pub binds: Vec<String>,
+}
+
+/// Adopts a launch group this Berth did not launch. Its one `berth.launch` spec must pass
+/// the launch form's validator; host paths it would mount (even `/`, which the form
+/// allows) must have been shown to the user, who says so with `binds_reviewed`. Labels of
+/// existing containers cannot change, so the adoption (group id and the spec's digest) is
+/// kept in this Berth's launch key file.
+pub async fn adopt_group(
+    engine: &Engine,
+    group: &GroupRef,
+    binds_reviewed: bool,
+) -> Result<AdoptOutcome, PlanError> {
+    adopt_group_with(engine, &*key::current()?, group, binds_reviewed).await
+}
+
+/// [`adopt_group`], recorded in `signer`'s file (a test's own key, not the install's).
+pub async fn adopt_group_with(
+    engine: &Engine,
+    signer: &key::GroupSigner,
+    group: &GroupRef,
+    binds_reviewed: bool,
+) -> Result<AdoptOutcome, PlanError> {
+    let invalid = |field, m: String| PlanError::Invalid(vec![FieldError::new(field, m)]);
+    let GroupRef::Launch { group } = group else {
+        return Err(invalid(
+            LaunchField::Image,
+            "only launch groups can be adopted".into(),
+        ));
+    };
+    if !is_group_id(group.as_str()) {
+        return Err(invalid(
+            LaunchField::Image,
+            format!("{group:?} is not a launch group id Berth makes"),
+        ));
+    }
+    let members = group_members(engine, group).await?;
+    if members.is_empty() {
+        return Err(PlanError::Engine(EngineError::NotFound {
+            message: format!("no launch group {group}"),
+        }));
+    }
+    let texts: std::collections::BTreeSet<Option<&String>> =
+        members.iter().map(|c| c.labels.get(LABEL_LAUNCH)).collect();
+    let text = match texts.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(text)] => (*text).clone(),
+        [None] => {
+            return Err(invalid(
+                LaunchField::Image,
+                "the group has no launch settings to adopt".into(),
+            ))
+        }
+        _ => {
+            return Err(invalid(
+                LaunchField::Image,
+                "the group's members carry different launch settings".into(),
+            ))
+        }
+    };
+    let spec: LaunchSpec = serde_json::from_str(&text).map_err(|e| {
+        invalid(
+            LaunchField::Image,
+            format!("the launch settings are unreadable: {e}"),
+        )
+    })?;
+    let spec = revalidate(&spec).map_err(PlanError::Invalid)?;
+    let binds: Vec<String> = spec
+        .volumes
+        .iter()
+        .filter(|v| matches!(v.source, VolumeSource::Bind(_)))
+        .map(|v| v.to_cli_from(v.source.as_str()))
+        .collect();
+    if !binds.is_empty() && !binds_reviewed {
+        return Err(PlanError::ReviewBinds { binds });
+    }
+    signer.adopt(group.as_str(), &text)?;
+    Ok(AdoptOutcome {
+        group: group.clone(),
+        spec,
+        binds,
+    })
+}
+
 /// Removes `containers` with bounded concurrency; returns (removed names, `name: reason`).
-/// The futures own what they use: borrowed captures would make the command futures that
-/// call this fail Tauri's `Send` check.
+/// `volumes`: their anonymous volumes go too. The futures own what they use: borrowed
+/// captures would make the command futures that call this fail Tauri's `Send` check.
 async fn remove_all(
     engine: &Engine,
     containers: &[&ContainerSummary],
     concurrency: usize,
+    volumes: bool,
 ) -> (Vec<String>, Vec<String>) {
     let jobs: Vec<(Engine, String, String)> = containers
         .iter()
         .map(|c| (engine.clone(), c.id.clone(), c.name.clone()))
         .collect();
     let results: Vec<(String, Result<(), EngineError>)> = futures_util::stream::iter(jobs)
-        .map(|(engine, id, name)| async move { (name, engine.remove_container(&id).await) })
+        .map(|(engine, id, name)| async move {
+            (name, engine.remove_container_with(&id, volumes).await)
+        })
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
@@ -166,7 +338,9 @@ pub async fn group_action(
     let members = members_of(engine, group).await?;
     let refs: Vec<&ContainerSummary> = members.iter().collect();
     if action == GroupAction::Remove {
-        return Ok(remove_all(engine, &refs, concurrency).await.1);
+        // Removing a whole group is the user's explicit choice, with the names shown; its
+        // anonymous volumes go as they did (`docker rm -v`).
+        return Ok(remove_all(engine, &refs, concurrency, true).await.1);
     }
     let jobs: Vec<(Engine, ContainerSummary)> = members
         .iter()
@@ -190,18 +364,20 @@ pub async fn group_action(
         .collect())
 }
 
-/// Removes the given containers, but only those that belong to a launch group (what a
-/// launch made): the "remove what was made" after a partial failure.
+/// Removes the given containers, but only those this Berth launched (sealed members of a
+/// launch group): the "remove what was made" after a partial failure.
 pub async fn remove_launched(
     engine: &Engine,
     ids: &[ContainerId],
     concurrency: usize,
-) -> Result<Vec<String>, EngineError> {
+) -> Result<Vec<String>, PlanError> {
+    let signer = key::current()?;
     let launched = engine.list_labelled(LABEL_GROUP).await?;
     let wanted: HashSet<&str> = ids.iter().map(ContainerId::as_str).collect();
     let doomed: Vec<&ContainerSummary> = launched
         .iter()
         .filter(|c| wanted.contains(c.id.as_str()))
+        .filter(|c| signer.key().member_trust(&c.labels).is_verified())
         .collect();
-    Ok(remove_all(engine, &doomed, concurrency).await.1)
+    Ok(remove_all(engine, &doomed, concurrency, true).await.1)
 }

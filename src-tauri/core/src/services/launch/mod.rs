@@ -3,11 +3,13 @@
 //! (members, scaling, group actions, removing what a launch made).
 
 pub mod groups;
+pub mod key;
 pub mod plan;
 pub mod run;
 
 pub use groups::{
-    group_action, group_members, remove_launched, scale_group, GroupAction, ScaleOutcome,
+    adopt_group, adopt_group_with, group_action, group_members, remove_launched, replayable_spec,
+    scale_group, AdoptOutcome, GroupAction, ScaleOutcome, ScaleTo,
 };
 pub use plan::{
     is_group_id, new_group_id, plan_launch, prepare_launch, preview_launch, pull_for_missing,

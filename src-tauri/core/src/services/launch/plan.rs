@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::key::{self, LaunchKeyError};
 use crate::domain::ids::GroupId;
+use crate::domain::launch::seal::ForeignReason;
 use crate::domain::launch::{
     build_plan, docker_run_line, validate, FieldError, LaunchField, LaunchPlan, LaunchRequest,
     LaunchSpec, PortBinding, Protocol, LABEL_GROUP,
@@ -25,6 +27,21 @@ pub enum PlanError {
     Invalid(Vec<FieldError>),
     #[error(transparent)]
     Engine(#[from] EngineError),
+    /// The launch cannot be sealed (or a group judged) without this install's key.
+    #[error(transparent)]
+    LaunchKey(#[from] LaunchKeyError),
+    /// The group was not launched by this Berth: its spec is not replayed, its members not
+    /// removed by scaling.
+    #[error(
+        "the group {group} was not launched by this Berth ({reason}); review and adopt it first"
+    )]
+    Foreign {
+        group: GroupId,
+        reason: ForeignReason,
+    },
+    /// Adopting a group whose replicas mount host paths needs the user to have seen them.
+    #[error("the group mounts host paths ({}); review them and confirm to adopt it", binds.join(", "))]
+    ReviewBinds { binds: Vec<String> },
 }
 
 /// What the dialog shows while the form changes: per-field problems, or the replicas'
@@ -202,6 +219,8 @@ pub async fn prepare_launch(
                     // A reference the engine cannot even parse: not there (and the pull
                     // check below says what is wrong with it).
                     Err(EngineError::BadRequest { .. }) => Ok(None),
+                    // One that is not even asked (`../x`, `a?b`): a form error below.
+                    Err(EngineError::InvalidArgument { .. }) => Ok(None),
                     other => other,
                 }
             }
@@ -253,8 +272,10 @@ pub(super) fn plan_with_state(
     let mut taken = |ip: Option<&str>, port: u16, proto: Protocol| {
         state.ports.contains(&(port, proto)) || !host_port_free(ip, port, proto)
     };
-    build_plan(spec, count, group.as_str(), &state.names, after, &mut taken)
-        .map_err(PlanError::Invalid)
+    let mut plan = build_plan(spec, count, group.as_str(), &state.names, after, &mut taken)
+        .map_err(PlanError::Invalid)?;
+    plan.seal(key::current()?.key());
+    Ok(plan)
 }
 
 /// The dialog's live preview: never fails on bad input (that is what it reports).
@@ -302,6 +323,19 @@ pub async fn preview_launch(
             pull: None,
         }),
         Err(PlanError::Engine(e)) => Err(e),
+        // The dialog shows it where it shows every other reason the launch cannot happen.
+        Err(
+            e @ (PlanError::LaunchKey(_)
+            | PlanError::Foreign { .. }
+            | PlanError::ReviewBinds { .. }),
+        ) => Ok(LaunchPreview {
+            group: group.clone(),
+            errors: vec![FieldError::new(LaunchField::Image, e.to_string())],
+            replicas: Vec::new(),
+            commands: Vec::new(),
+            more: 0,
+            pull: None,
+        }),
     }
 }
 
