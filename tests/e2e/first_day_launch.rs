@@ -19,7 +19,6 @@ const LAUNCHED: Duration = Duration::from_secs(30);
 pub(crate) async fn open_launch(app: &App) -> Result<(), AppError> {
     let image =
         image_id(APP_IMAGE)?.ok_or_else(|| AppError::Setup(format!("{APP_IMAGE} is missing")))?;
-    wait_connected(app).await?;
     app.click("[data-testid=tab-images]", SETTLE).await?;
     app.click(
         &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
@@ -79,6 +78,7 @@ async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
     .await?;
     app.check(async {
         default_size(&app).await?;
+        wait_connected(&app).await?;
         open_launch(&app).await?;
         app.type_into("[data-testid=launch-replicas]", "2", SETTLE)
             .await?;
@@ -145,6 +145,7 @@ async fn an_adjusted_port_is_announced_and_the_result_names_each_replica() -> Re
     .await?;
     app.check(async {
         default_size(&app).await?;
+        wait_connected(&app).await?;
         open_launch(&app).await?;
         app.type_into(
             "[data-testid=launch-name]",
@@ -191,6 +192,7 @@ async fn the_launch_button_is_on_screen_at_the_default_size() -> Result<(), AppE
     let app = App::launch("the_launch_button_is_on_screen_at_the_default_size", &[]).await?;
     app.check(async {
         default_size(&app).await?;
+        wait_connected(&app).await?;
         open_launch(&app).await?;
         // Nothing saved: the presets bar takes no room.
         assert!(app.find_all("[data-testid=launch-presets]").await?.is_empty());
@@ -217,7 +219,25 @@ async fn the_launch_button_is_on_screen_at_the_default_size() -> Result<(), AppE
             "the Launch button at {v:?} (top, bottom, window height)"
         );
         app.screenshot("first-day-launch-button-light").await?;
+        // The dialog drawn afresh in the dark theme (a theme switched under an open dialog is
+        // not always repainted before WebDriver's screenshot).
         dark(&app, true).await?;
+        app.click("[data-testid=launch-dialog-close]", SETTLE)
+            .await?;
+        open_launch(&app).await?;
+        app.wait_for_css("[data-testid=launch-submit]:not([disabled])", SETTLE)
+            .await?;
+        let bg = app
+            .client()
+            .execute(
+                "return [getComputedStyle(document.querySelector('[data-testid=launch-dialog]')).backgroundColor, document.documentElement.dataset.theme || ''];",
+                vec![],
+            )
+            .await
+            .map_err(|e| AppError::Setup(format!("reading the dialog's colour: {e}")))?;
+        // WebKit under Xvfb may hand WebDriver a stale (light) paint of the dialog; its
+        // computed colour says what the user sees.
+        assert_ne!(bg[0], "rgb(255, 255, 255)", "the dialog in the dark theme: {bg}");
         app.screenshot("first-day-launch-button-dark").await?;
         dark(&app, false).await?;
 
