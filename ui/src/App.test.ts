@@ -274,14 +274,16 @@ describe("containers view", () => {
     return { ...utils, inv };
   }
 
-  it("rows carry the e2e attributes and docker-style ports", async () => {
+  it("rows carry the e2e attributes and readable ports (docker's form in the tooltip)", async () => {
     const { inv, getAllByTestId } = await renderWith(10);
-    const row = getAllByTestId("container-row")[0]!;
     const c = inv.containers[0]!;
-    expect(row.dataset.id).toBe(c.id);
+    // Rows are sorted by name: find this container's.
+    const row = getAllByTestId("container-row").find((r) => r.dataset.id === c.id)!;
     expect(row.dataset.name).toBe(c.name);
     expect(row.dataset.state).toBe(c.state);
-    expect(row.textContent).toContain("0.0.0.0:8000->80/tcp, [::]:8000->80/tcp");
+    const ports = row.querySelector<HTMLElement>("[data-testid=row-ports]")!;
+    expect(ports.textContent).toBe("8000→80");
+    expect(ports.title).toBe("0.0.0.0:8000->80/tcp, [::]:8000->80/tcp");
     expect(row.textContent).toContain(c.short_id);
   });
 
