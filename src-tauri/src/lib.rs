@@ -107,6 +107,7 @@ fn app_builder<R: Runtime>(
         .invoke_handler(ipc::names::invoke_handler())
         .setup(move |app| {
             let wired = parts.with_settings(settings::init(app.handle()));
+            berth_core::services::launch::key::load_at_startup();
             app.manage(wired.settings.clone());
             wired.stats_follow_settings();
             let hub = wired.hub.clone();

@@ -252,6 +252,15 @@ pub fn current() -> Result<Arc<GroupSigner>, LaunchKeyError> {
     Ok(signer)
 }
 
+/// For the shell at startup: loads (or makes) the key now, so the first inventory already
+/// judges launch groups with it. A failure is logged here; every launch, scale and adoption
+/// says it again, and the groups show why they are not verified (`no_key`).
+pub fn load_at_startup() {
+    if let Err(e) = current() {
+        tracing::warn!(error = %e, "launch key unavailable: launch groups cannot be verified");
+    }
+}
+
 /// The folder the shell keeps its settings in by default (Tauri's app config folder).
 pub fn default_dir() -> Result<PathBuf, LaunchKeyError> {
     if let Some(dir) = std::env::var_os("BERTH_CONFIG_DIR").filter(|d| !d.is_empty()) {
