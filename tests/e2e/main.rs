@@ -23,10 +23,10 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod engines;
-mod first_day_launch;
-mod first_day_learn;
 mod first_day_containers;
 mod first_day_images;
+mod first_day_launch;
+mod first_day_learn;
 mod launch;
 mod learn;
 mod manage;
