@@ -30,6 +30,7 @@ mod first_day_learn;
 mod launch;
 mod learn;
 mod manage;
+mod run_image;
 mod settings;
 mod stats;
 mod swarm;

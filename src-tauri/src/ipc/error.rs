@@ -17,6 +17,11 @@ pub enum IpcErrorKind {
     Conflict,
     InvalidInput,
     Internal,
+    /// A registry wants a login, or refused the one `docker login` saved (show the command).
+    Login,
+    /// A registry's own problem (does not answer, not a registry, untrusted certificate):
+    /// never the engine screen.
+    Registry,
 }
 
 /// Every command's error, serialized as `{ kind, message }`.

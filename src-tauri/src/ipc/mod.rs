@@ -12,6 +12,7 @@ pub mod learn;
 #[macro_use]
 mod name_macros;
 pub mod names;
+pub mod registry;
 pub mod settings;
 pub mod stats;
 pub mod streams;

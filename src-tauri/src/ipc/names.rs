@@ -53,6 +53,10 @@ berth_commands! {
     learn::demo_write_file,
     first_run::build_demo_image,
     volumes::list_volumes,
+    registry::check_reference,
+    registry::list_repositories,
+    registry::list_tags,
+    registry::search_hub,
 }
 
 berth_events! {

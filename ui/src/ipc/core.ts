@@ -18,7 +18,15 @@ export type { CommandName, EventName };
 /** Stops an event subscription. */
 export type Unsubscribe = () => void;
 
-const ERROR_KINDS: readonly IpcErrorKind[] = ["unavailable", "not_found", "conflict", "invalid_input", "internal"];
+const ERROR_KINDS: readonly IpcErrorKind[] = [
+  "unavailable",
+  "not_found",
+  "conflict",
+  "invalid_input",
+  "internal",
+  "login",
+  "registry",
+];
 
 export function isIpcError(value: unknown): value is IpcError {
   if (typeof value !== "object" || value === null) return false;

@@ -3,4 +3,4 @@
 /**
  * What the UI branches on. Kept small: a kind exists only where the UI acts differently.
  */
-export type IpcErrorKind = "unavailable" | "not_found" | "conflict" | "invalid_input" | "internal";
+export type IpcErrorKind = "unavailable" | "not_found" | "conflict" | "invalid_input" | "internal" | "login" | "registry";
