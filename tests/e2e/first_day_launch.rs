@@ -255,3 +255,57 @@ async fn the_launch_button_is_on_screen_at_the_default_size() -> Result<(), AppE
     })
     .await
 }
+
+/// Issue #14: one replica named without `{n}` gets exactly the name typed (no `-1`), and the
+/// dialog says nothing was changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_replica_gets_the_exact_name_typed() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-exact");
+    let exact = format!("exact-{}", run.id());
+    let app = App::launch("one_replica_gets_the_exact_name_typed", &[]).await?;
+    app.check(async {
+        default_size(&app).await?;
+        wait_connected(&app).await?;
+        open_launch(&app).await?;
+        app.type_into("[data-testid=launch-replicas]", "1", SETTLE)
+            .await?;
+        app.type_into("[data-testid=launch-name]", &exact, SETTLE)
+            .await?;
+        app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
+            .await?;
+        let want = format!("--name {exact} ");
+        app.wait_until("the preview with the exact name", SETTLE, |client| {
+            let want = want.clone();
+            async move {
+                let el = client
+                    .find(fantoccini::Locator::Css("[data-testid=launch-cli]"))
+                    .await?;
+                let text = el.prop("textContent").await?.unwrap_or_default();
+                Ok((text.contains(&want) && text.contains("berth.test=")).then_some(()))
+            }
+        })
+        .await?;
+        // Kept as typed: no note that the name was rewritten.
+        assert!(app
+            .find_all("[data-testid=launch-adjusted-name_pattern]")
+            .await?
+            .is_empty());
+
+        app.click("[data-testid=launch-submit]:not([disabled])", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=launch-progress][data-phase=done]", LAUNCHED)
+            .await?;
+        let name = text_of(
+            &app.wait_for_css("[data-testid=launch-row-name]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert_eq!(name, exact);
+        let engine_name =
+            berth_tests::docker_cli::docker(["inspect", "--format", "{{.Name}}", exact.as_str()])?;
+        assert_eq!(engine_name.trim(), format!("/{exact}"));
+        Ok(())
+    })
+    .await
+}

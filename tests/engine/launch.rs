@@ -450,3 +450,74 @@ async fn the_shown_docker_run_command_makes_the_same_container() -> TestResult {
     let _ = blocking(move || docker(["volume", "rm", &volume])).await;
     Ok(())
 }
+
+/// Issue #14: one replica named without `{n}` is created with exactly that name; launching it
+/// again is a form error on the name field, found before anything is created; growing its
+/// group numbers the new member after it (`<name>-2`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_replica_keeps_an_exact_name_and_a_taken_one_is_a_form_error() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let run = TestRun::new("launch-exact");
+    let engine = connect().await?;
+    let exact = format!("exact-{}", run.id());
+    let req = LaunchRequest {
+        name_pattern: exact.clone(),
+        ..request(&run, 1, LaunchRequest::default())
+    };
+    let plan = plan(&engine, &req).await;
+    let opts = LaunchOptions::default();
+    let outcome = run_launch(
+        &engine,
+        &plan,
+        Arc::new(Recorder::default()),
+        CancellationToken::new(),
+        &opts,
+    )
+    .await;
+    assert_eq!(outcome.running_ids().len(), 1, "{:?}", outcome.replicas);
+    let c = inspect(outcome.running_ids()[0].clone().into_string()).await;
+    assert_eq!(c["Name"], format!("/{exact}"));
+
+    // The same exact name again: refused on the name field, in words, and nothing created.
+    let filter = run.filter();
+    let count = || {
+        let filter = filter.clone();
+        blocking(move || docker(["ps", "-aq", "--filter", &filter]))
+    };
+    let before = count().await?;
+    match plan_launch(&engine, &req, &new_group_id()).await {
+        Err(PlanError::Invalid(errors)) => {
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(
+                errors[0].field,
+                berth_core::domain::launch::LaunchField::NamePattern
+            );
+            assert!(
+                errors[0]
+                    .message
+                    .contains(&format!("already a container named {exact}")),
+                "{}",
+                errors[0].message
+            );
+        }
+        other => panic!("expected a name error, got {other:?}"),
+    }
+    assert_eq!(count().await?, before, "a refused launch creates nothing");
+
+    // One more in the exact-named group: numbered after it, not refused for the taken name.
+    let up = scale_group(
+        &engine,
+        &plan.group,
+        ScaleTo::keeping_volumes(Replicas::new(2)?),
+        Arc::new(Recorder::default()),
+        CancellationToken::new(),
+        &opts,
+    )
+    .await
+    .map_err(|e| format!("{e:?}"))?;
+    let launch = up.launch.unwrap();
+    assert_eq!(launch.running_ids().len(), 1, "{:?}", launch.replicas);
+    assert_eq!(launch.replicas[0].name, format!("{exact}-2"));
+    assert_eq!(launch.replicas[0].replica, 2);
+    Ok(())
+}

@@ -312,10 +312,11 @@ async fn adopting_checks_the_spec_and_asks_for_host_binds() -> TestResult {
     let dir = tempfile::tempdir()?;
     let signer = GroupSigner::load_or_create(dir.path())?;
 
-    // A spec the form would never make (a pattern without {n}): refused, nothing adopted.
+    // A spec the form would never make (a pattern with {n} twice; one without {n} is an
+    // exact name the form now makes for one container): refused, nothing adopted.
     let bad_group = new_group_id();
     let mut bad: serde_json::Value = serde_json::from_str(&root_bind_spec(&run, "x-{n}"))?;
-    bad["name_pattern"] = run.name("fixed").into();
+    bad["name_pattern"] = format!("{}-{{n}}-{{n}}", run.name("fixed")).into();
     forge(&run, "bad-1", &bad_group, 1, &bad.to_string(), None).await;
     let r = adopt_group_with(
         &engine,

@@ -1,6 +1,7 @@
 //! What a tray click does. The app's tray handler and the tests both come through
 //! [`tray_action`], so the tested path is the clicked one.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
@@ -10,6 +11,7 @@ use super::launch::{self as launcher, LaunchOptions, ScaleTo};
 use super::sink::Discard;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
+use crate::domain::launch::names::{numbered_pattern, plan_names, PLACEHOLDER};
 use crate::domain::launch::{LaunchRequest, Replicas, LABEL_GROUP};
 use crate::domain::settings::RecentImage;
 use crate::engine::{Engine, EngineError};
@@ -162,13 +164,18 @@ pub async fn tray_action(
     }
 }
 
-/// One new container of a recent image: its stored form with one replica, as a new launch
-/// group. Planning is the dialog's own (`launcher::launch`): the name pattern's next free
-/// number, host ports moved up past any that are taken, the image pulled if it is gone.
+/// One new container of a recent image: its stored form with one replica (see
+/// [`another_request`]), as a new launch group. Planning is the dialog's own
+/// (`launcher::launch`): the name pattern's next free number, host ports moved up past any
+/// that are taken, the image pulled if it is gone.
 async fn launch_recent(engine: &Engine, stored: &LaunchRequest) -> TrayOutcome {
-    let request = LaunchRequest {
-        replicas: "1".into(),
-        ..stored.clone()
+    let existing: HashSet<String> = match engine.list_containers().await {
+        Ok(all) => all.into_iter().map(|c| c.name).collect(),
+        Err(e) => return TrayOutcome::Failed(format!("cannot launch {}: {e}", stored.image)),
+    };
+    let request = match another_request(stored, &existing) {
+        Ok(request) => request,
+        Err(e) => return TrayOutcome::Failed(format!("cannot launch {}: {e}", stored.image)),
     };
     let group = launcher::new_group_id();
     let result = launcher::launch(
@@ -208,6 +215,40 @@ async fn launch_recent(engine: &Engine, stored: &LaunchRequest) -> TrayOutcome {
     }
 }
 
+/// The form "Launch another" runs: the stored one, for one replica. A stored name without
+/// `{n}` is an exact name (the form keeps it for one container), so replaying it as is would
+/// only say "already a container named web" while that container is there. "Another" means
+/// a new one beside it: then it is numbered `<name>-{n}` after that first one (`web-2`, or
+/// past the highest `web-N` there already is). A free exact name is kept, as the form would.
+/// A stored form of several replicas without `{n}` numbered them (`web-1`, `web-2`), so
+/// another continues that numbering. `existing` is every container name on the engine.
+pub fn another_request(
+    stored: &LaunchRequest,
+    existing: &HashSet<String>,
+) -> Result<LaunchRequest, String> {
+    let typed = stored.name_pattern.trim();
+    let name_pattern = if typed.is_empty() || typed.contains(PLACEHOLDER) {
+        stored.name_pattern.clone()
+    } else if stored.replicas.trim() != "1" {
+        numbered_pattern(typed)
+    } else if !existing.contains(typed) {
+        typed.to_string()
+    } else {
+        // `after` 1: the exact-named container counts as the first.
+        let planned = plan_names(&numbered_pattern(typed), 1, existing, 1)?;
+        planned
+            .into_iter()
+            .next()
+            .map(|(_, name)| name)
+            .ok_or_else(|| format!("no free name for another {typed}"))?
+    };
+    Ok(LaunchRequest {
+        replicas: "1".into(),
+        name_pattern,
+        ..stored.clone()
+    })
+}
+
 fn plan_error(e: launcher::PlanError) -> String {
     match e {
         launcher::PlanError::Engine(e) => e.to_string(),
@@ -217,5 +258,65 @@ fn plan_error(e: launcher::PlanError) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stored(replicas: &str, name_pattern: &str) -> LaunchRequest {
+        LaunchRequest {
+            image: "berth-test/app:latest".into(),
+            replicas: replicas.into(),
+            name_pattern: name_pattern.into(),
+            ports: "8080:80".into(),
+            ..Default::default()
+        }
+    }
+
+    fn names(list: &[&str]) -> HashSet<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn another_of_an_exact_name_is_numbered_beside_it() {
+        let form = stored("1", "web");
+        let again = another_request(&form, &names(&["web", "other"])).unwrap();
+        assert_eq!(again.name_pattern, "web-2");
+        assert_eq!(again.replicas, "1");
+        // The rest of the form is replayed as it was.
+        assert_eq!(again.ports, form.ports);
+        assert_eq!(again.image, form.image);
+        // Past the highest one launched so far, and past a name taken by something else.
+        let again = another_request(&form, &names(&["web", "web-2", "web-3"])).unwrap();
+        assert_eq!(again.name_pattern, "web-4");
+        // The replayed form validates to exactly that one name: no collision, no rewrite.
+        let (n, spec) = crate::domain::launch::validate(&again).unwrap();
+        assert_eq!((n, spec.name_pattern.as_str()), (1, "web-4"));
+    }
+
+    #[test]
+    fn another_keeps_a_free_exact_name_and_any_pattern() {
+        // The first one is gone: the form's exact name is free again, as typed.
+        assert_eq!(
+            another_request(&stored("1", "web"), &names(&["other"]))
+                .unwrap()
+                .name_pattern,
+            "web"
+        );
+        // Patterns with {n} and the default number themselves when launched.
+        for pattern in ["web-{n}", ""] {
+            let again = another_request(&stored("3", pattern), &names(&["web-1"])).unwrap();
+            assert_eq!(again.name_pattern, pattern);
+            assert_eq!(again.replicas, "1");
+        }
+        // A stored several-replica form without {n} numbered its containers (web-1, web-2):
+        // another continues that numbering rather than taking the bare name.
+        let again = another_request(&stored("2", "web"), &names(&["web-1", "web-2"])).unwrap();
+        assert_eq!(again.name_pattern, "web-{n}");
+        let plan = crate::domain::launch::validate(&again).unwrap();
+        let planned = plan_names(&plan.1.name_pattern, 1, &names(&["web-1", "web-2"]), 0);
+        assert_eq!(planned.unwrap(), [(3, "web-3".to_string())]);
     }
 }

@@ -101,8 +101,12 @@ describe("what the planner changed", () => {
   });
 
   it("announces a renamed or renumbered replica", () => {
-    expect(nameAdjustments("web", [r(1, "web-1")])).toBe("no {n}: named web-1");
+    expect(nameAdjustments("web", [r(1, "web-1"), r(2, "web-2"), r(3, "web-3")])).toBe(
+      "no {n}: several replicas cannot share one name, so they are numbered web-1 … web-3",
+    );
+    // One replica keeps the exact name: nothing was rewritten, nothing to say.
     expect(nameAdjustments("web", [r(1, "web")])).toBeNull();
+    expect(nameAdjustments(" web ", [r(1, "web")])).toBeNull();
     expect(nameAdjustments("web-{n}", [r(4, "web-4")])).toBe("numbering starts at 4, after existing containers");
     expect(plannedPorts(r(1, "a", 8081, null).ports)).toBe("8081→80, 81");
   });

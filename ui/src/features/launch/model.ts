@@ -136,13 +136,19 @@ export function portAdjustments(ports: string, replicas: readonly ReplicaPreview
   return said.length > 0 ? said.join(" · ") : null;
 }
 
-/** What the planner did with the name pattern, in words (null when it is as typed). */
+/** What the planner did with the name pattern, in words (null when it is as typed). One
+ * replica keeps a name without {n} exactly (no note); several cannot share it, so they are
+ * numbered, and the note says so. */
 export function nameAdjustments(pattern: string, replicas: readonly ReplicaPreview[]): string | null {
   const first = replicas[0];
   if (!first) return null;
   const typed = pattern.trim();
   const said: string[] = [];
-  if (typed !== "" && !typed.includes("{n}") && first.name !== typed) said.push(`no {n}: named ${first.name}`);
+  if (typed !== "" && !typed.includes("{n}") && first.name !== typed) {
+    const last = replicas[replicas.length - 1];
+    const names = replicas.length > 1 && last ? `${first.name} … ${last.name}` : first.name;
+    said.push(`no {n}: several replicas cannot share one name, so they are numbered ${names}`);
+  }
   if (first.replica > 1) said.push(`numbering starts at ${first.replica}, after existing containers`);
   return said.length > 0 ? said.join(" · ") : null;
 }

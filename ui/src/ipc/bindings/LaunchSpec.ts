@@ -9,7 +9,9 @@ import type { VolumeSpec } from "./VolumeSpec";
  */
 export type LaunchSpec = { image: string, 
 /**
- * Contains `{n}` exactly once.
+ * Contains `{n}` exactly once, or none: then it is the exact name of a launch's one
+ * container (more members of its group are numbered `<name>-{n}`, see
+ * [`super::names::plan_names`]).
  */
 name_pattern: string, 
 /**

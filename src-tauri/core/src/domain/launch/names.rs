@@ -35,14 +35,18 @@ pub fn default_pattern(image: &str) -> String {
     format!("{}-{PLACEHOLDER}", image_base_name(image))
 }
 
-/// Checks a pattern (empty means the default) and returns it with exactly one `{n}` (one is
-/// appended as `-{n}` when missing).
-pub fn normalize_pattern(pattern: &str, image: &str) -> Result<String, String> {
+/// Checks the form's name field for `replicas` containers (empty means the default pattern).
+///
+/// One replica and no `{n}`: the container gets exactly that name (issue #14: the form
+/// never rewrites a name it can keep). Several replicas cannot share one name, so a
+/// pattern without `{n}` gets `-{n}` appended; the dialog says so next to the field.
+pub fn normalize_pattern(pattern: &str, image: &str, replicas: u32) -> Result<String, String> {
     let pattern = pattern.trim();
     if pattern.is_empty() {
         return Ok(default_pattern(image));
     }
     let pattern = match pattern.matches(PLACEHOLDER).count() {
+        0 if replicas == 1 => pattern.to_string(),
         0 => format!("{pattern}-{PLACEHOLDER}"),
         1 => pattern.to_string(),
         _ => return Err("use {n} only once".into()),
@@ -61,6 +65,17 @@ pub fn normalize_pattern(pattern: &str, image: &str) -> Result<String, String> {
         return Err("the name is too long".into());
     }
     Ok(pattern)
+}
+
+/// `pattern` with a number: itself when it has `{n}`, else `<pattern>-{n}`. For more
+/// containers after one that has the exact name (scaling its group, the tray's "Launch
+/// another"): they are numbered rather than refused for the name being taken.
+pub fn numbered_pattern(pattern: &str) -> String {
+    if pattern.contains(PLACEHOLDER) {
+        pattern.to_string()
+    } else {
+        format!("{pattern}-{PLACEHOLDER}")
+    }
 }
 
 /// The engine's rule: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
@@ -88,40 +103,47 @@ pub fn number_of(pattern: &str, name: &str) -> Option<u32> {
 /// `count` (number, name) pairs: numbering starts after both `after` (the group's highest
 /// replica) and the highest existing name of this pattern, and skips any name in `existing`.
 ///
+/// A pattern without `{n}` is one container's exact name: for a new group (`after` 0) it
+/// gives that one name, or a form error when it is taken or asked for several containers.
+/// A group that already has it (`after` > 0, scaling up) numbers its new members
+/// `<name>-{n}` after its highest, as the tray's "Launch another" does.
+///
 /// It ends for any pattern, including one read from a label (not normalised by the form):
-/// a pattern without `{n}` gives one name or a form error, and the search for free numbers
-/// tries at most `count + existing.len()` numbers (with one `{n}`, distinct numbers render
-/// distinct names, so each miss uses up one existing name).
+/// the search for free numbers tries at most `count + existing.len()` numbers (with one
+/// `{n}`, distinct numbers render distinct names, so each miss uses up one existing name).
 pub fn plan_names(
     pattern: &str,
     count: u32,
     existing: &HashSet<String>,
     after: u32,
 ) -> Result<Vec<(u32, String)>, String> {
-    match pattern.matches(PLACEHOLDER).count() {
-        1 => {}
+    let numbered;
+    let pattern = match pattern.matches(PLACEHOLDER).count() {
+        1 => pattern,
+        0 if after > 0 => {
+            numbered = numbered_pattern(pattern);
+            numbered.as_str()
+        }
         0 if existing.contains(pattern) => {
             return Err(format!(
-                "a container named {pattern} already exists: add {PLACEHOLDER} to the pattern"
+                "there is already a container named {pattern}: choose another name, or add \
+                 {PLACEHOLDER} to number the containers"
             ))
         }
         0 if count > 1 => {
             return Err(format!(
-                "{count} replicas cannot share the one name {pattern}: add {PLACEHOLDER} to the \
-                 pattern"
+                "{count} containers cannot share the one name {pattern}: add {PLACEHOLDER} to \
+                 number them"
             ))
         }
         0 => {
-            let n = after
-                .checked_add(1)
-                .ok_or_else(|| "replica numbers ran out".to_string())?;
             return Ok((count == 1)
-                .then(|| (n, pattern.to_string()))
+                .then(|| (1, pattern.to_string()))
                 .into_iter()
                 .collect());
         }
         _ => return Err(format!("use {PLACEHOLDER} only once")),
-    }
+    };
     let highest = existing
         .iter()
         .filter_map(|name| number_of(pattern, name))
@@ -164,21 +186,47 @@ mod tests {
 
     #[test]
     fn patterns_are_checked() {
-        assert_eq!(normalize_pattern("", "app:1").unwrap(), "app-{n}");
-        assert_eq!(normalize_pattern("web", "app").unwrap(), "web-{n}");
-        assert_eq!(normalize_pattern("w{n}x", "app").unwrap(), "w{n}x");
-        assert!(normalize_pattern("{n}-{n}", "app")
-            .unwrap_err()
-            .contains("once"));
-        assert!(normalize_pattern("a{x}", "app")
-            .unwrap_err()
-            .contains("placeholder"));
-        assert!(normalize_pattern("-bad", "app")
+        assert_eq!(normalize_pattern("", "app:1", 1).unwrap(), "app-{n}");
+        assert_eq!(normalize_pattern("web", "app", 3).unwrap(), "web-{n}");
+        assert_eq!(normalize_pattern("w{n}x", "app", 3).unwrap(), "w{n}x");
+        for replicas in [1, 3] {
+            assert!(normalize_pattern("{n}-{n}", "app", replicas)
+                .unwrap_err()
+                .contains("once"));
+            assert!(normalize_pattern("a{x}", "app", replicas)
+                .unwrap_err()
+                .contains("placeholder"));
+            assert!(normalize_pattern("-bad", "app", replicas)
+                .unwrap_err()
+                .contains("not a valid"));
+            assert!(normalize_pattern("sp ace", "app", replicas)
+                .unwrap_err()
+                .contains("not a valid"));
+        }
+    }
+
+    #[test]
+    fn one_container_keeps_an_exact_name() {
+        assert_eq!(normalize_pattern(" web ", "app", 1).unwrap(), "web");
+        assert_eq!(normalize_pattern("w{n}x", "app", 1).unwrap(), "w{n}x");
+        assert!(normalize_pattern("x", "app", 1)
             .unwrap_err()
             .contains("not a valid"));
-        assert!(normalize_pattern("sp ace", "app")
-            .unwrap_err()
-            .contains("not a valid"));
+        assert_eq!(numbered_pattern("web"), "web-{n}");
+        assert_eq!(numbered_pattern("w{n}x"), "w{n}x");
+        // Free: exactly that name, replica 1. Taken: a form error in words, nothing planned.
+        assert_eq!(
+            plan_names("web", 1, &HashSet::new(), 0).unwrap(),
+            [(1, "web".into())]
+        );
+        let taken: HashSet<String> = ["web".to_string()].into();
+        let e = plan_names("web", 1, &taken, 0).unwrap_err();
+        assert!(e.contains("already a container named web"), "{e}");
+        // More members of a group whose first has the exact name are numbered after it.
+        assert_eq!(
+            plan_names("web", 2, &taken, 1).unwrap(),
+            [(2, "web-2".into()), (3, "web-3".into())]
+        );
     }
 
     #[test]
@@ -210,13 +258,13 @@ mod tests {
         let start = std::time::Instant::now();
         assert!(plan_names("fixed", 1, &existing, 0)
             .unwrap_err()
-            .contains("already exists"));
+            .contains("already a container"));
         assert!(plan_names("fixed", 2, &HashSet::new(), 0)
             .unwrap_err()
             .contains("cannot share"));
         assert_eq!(
             plan_names("fixed", 1, &HashSet::new(), 4).unwrap(),
-            [(5, "fixed".into())]
+            [(5, "fixed-5".into())]
         );
         assert!(plan_names("a{n}{n}", 1, &HashSet::new(), 0).is_err());
         // Numbers that run out end with an error, not a wrap or a long loop.
@@ -248,9 +296,13 @@ mod tests {
         }
 
         #[test]
-        fn normalize_never_panics_and_yields_valid_names(p in any::<String>(), image in "[a-z/:]{0,12}") {
-            if let Ok(pattern) = normalize_pattern(&p, &image) {
-                prop_assert_eq!(pattern.matches(PLACEHOLDER).count(), 1);
+        fn normalize_never_panics_and_yields_valid_names(
+            p in any::<String>(), image in "[a-z/:]{0,12}", replicas in 1u32..4,
+        ) {
+            if let Ok(pattern) = normalize_pattern(&p, &image, replicas) {
+                let placeholders = pattern.matches(PLACEHOLDER).count();
+                // Only one container may go without a number.
+                prop_assert!(placeholders == 1 || (placeholders == 0 && replicas == 1));
                 prop_assert!(is_valid_name(&render(&pattern, 42)));
             }
         }

@@ -153,7 +153,9 @@ impl VolumeSpec {
 #[ts(export)]
 pub struct LaunchSpec {
     pub image: String,
-    /// Contains `{n}` exactly once.
+    /// Contains `{n}` exactly once, or none: then it is the exact name of a launch's one
+    /// container (more members of its group are numbered `<name>-{n}`, see
+    /// [`super::names::plan_names`]).
     pub name_pattern: String,
     /// `None`: the image's default command.
     pub command: Option<Vec<String>>,
@@ -191,7 +193,8 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
         .map(Replicas::get)
         .map_err(|e| err(LaunchField::Replicas, e.to_string()))
         .ok();
-    let name_pattern = normalize_pattern(&req.name_pattern, &image)
+    // An unreadable count (already an error above) checks the name as several replicas'.
+    let name_pattern = normalize_pattern(&req.name_pattern, &image, replicas.unwrap_or(0))
         .map_err(|m| err(LaunchField::NamePattern, m))
         .ok();
     let command = match shell::split(&req.command) {
@@ -296,7 +299,9 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
 /// Checks a spec read from a label (someone else may have written it) with the launch form's
 /// own validator: the spec must be exactly one the form makes. Its form is validated, and
 /// what comes back must equal it, so a field the form would never produce (a label
-/// `berth.group`, a pattern without `{n}`, a zero memory limit) is refused.
+/// `berth.group`, a pattern with two `{n}`, a zero memory limit) is refused. It is read as a
+/// one-replica form: a pattern without `{n}` is then an exact name the form does make (the
+/// group of one container launched with that name).
 pub fn revalidate(spec: &LaunchSpec) -> Result<LaunchSpec, Vec<FieldError>> {
     let (_, again) = validate(&spec.to_request(1))?;
     if &again == spec {
@@ -600,14 +605,27 @@ mod tests {
     fn a_spec_from_a_label_is_checked_by_the_form_s_validator() {
         let (_, spec) = validate(&request()).unwrap();
         assert_eq!(revalidate(&spec), Ok(spec.clone()));
-        // What the form never makes: Berth's own labels, no {n}, a memory limit under 6m,
-        // a relative bind target.
+        // What the form never makes: Berth's own labels, a name that is no container name,
+        // two {n}, a memory limit under 6m, a relative bind target.
         let mut bad = spec.clone();
         bad.labels.insert("berth.seal".into(), "x".into());
         assert!(revalidate(&bad).is_err());
-        let mut bad = spec.clone();
-        bad.name_pattern = "fixed".into();
-        assert!(revalidate(&bad).is_err());
+        for pattern in ["-fixed", "a{n}{n}", "a{x}", "sp ace", "web-{n}-"] {
+            let mut bad = spec.clone();
+            bad.name_pattern = pattern.into();
+            let ok = pattern == "web-{n}-";
+            assert_eq!(revalidate(&bad).is_ok(), ok, "{pattern}");
+        }
+        // An exact name (no {n}) is what the form makes for one container, so a group
+        // launched that way is replayed (scaled, launched again) rather than refused.
+        let (_, exact) = validate(&LaunchRequest {
+            replicas: "1".into(),
+            name_pattern: "fixed".into(),
+            ..request()
+        })
+        .unwrap();
+        assert_eq!(exact.name_pattern, "fixed");
+        assert_eq!(revalidate(&exact), Ok(exact.clone()));
         let mut bad = spec.clone();
         bad.memory = Some(1);
         assert!(revalidate(&bad).is_err());
@@ -675,6 +693,29 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f:?} missing from {errors:?}");
         }
+    }
+
+    #[test]
+    fn one_replica_keeps_an_exact_name_several_are_numbered() {
+        let form = |replicas: &str, name: &str| LaunchRequest {
+            replicas: replicas.into(),
+            name_pattern: name.into(),
+            ..request()
+        };
+        assert_eq!(validate(&form("1", " web ")).unwrap().1.name_pattern, "web");
+        assert_eq!(
+            validate(&form("3", "web")).unwrap().1.name_pattern,
+            "web-{n}"
+        );
+        assert_eq!(
+            validate(&form("1", "web-{n}")).unwrap().1.name_pattern,
+            "web-{n}"
+        );
+        assert_eq!(validate(&form("1", "")).unwrap().1.name_pattern, "app-{n}");
+        // An exact name must be one the engine takes as it is.
+        let errors = validate(&form("1", "x")).unwrap_err();
+        assert_eq!(errors[0].field, LaunchField::NamePattern);
+        assert!(errors[0].message.contains("not a valid container name"));
     }
 
     #[test]
