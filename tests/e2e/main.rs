@@ -35,6 +35,7 @@ mod settings;
 mod stats;
 mod swarm;
 mod tray;
+mod trust;
 mod volumes;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
