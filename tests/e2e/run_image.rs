@@ -63,9 +63,58 @@ async fn a_reference_from_a_registry_is_pulled_and_runs_as_three_replicas() -> R
             "Next waits for a valid reference"
         );
 
-        // The registry's image: where it comes from, and that it is pulled first.
-        app.type_into("[data-testid=run-reference]", &remote, SETTLE)
+        // Browse the registry: its repository, then the tag, fills the reference.
+        app.click("[data-testid=run-tab-browse]", SETTLE).await?;
+        app.type_into("[data-testid=run-registry]", &registry.host(), SETTLE)
             .await?;
+        app.click("[data-testid=run-list]", SETTLE).await?;
+        app.click(
+            "[data-testid=run-repositories] [data-repo='berth/e2e-run']",
+            SETTLE,
+        )
+        .await?;
+        app.wait_for_css("[data-testid=run-tags] [data-tag=v1]", SETTLE)
+            .await?;
+        let note = text_of(&app, "[data-testid=run-plain-note]").await?;
+        assert!(note.contains("not encrypted"), "{note}");
+        app.screenshot("run-image-browse").await?;
+        app.click("[data-testid=run-tags] [data-tag=v1]", SETTLE)
+            .await?;
+
+        // Docker Hub search says plainly that there is no network (there is none here).
+        app.click("[data-testid=run-tab-hub]", SETTLE).await?;
+        app.type_into("[data-testid=run-hub-term]", "busybox", SETTLE)
+            .await?;
+        app.click("[data-testid=run-hub-search]", SETTLE).await?;
+        let hub = app
+            .wait_until("the Hub's answer", SETTLE, |client| async move {
+                for css in [
+                    "[data-testid=run-hub-offline]",
+                    "[data-testid=run-hub-results]",
+                ] {
+                    if let Some(el) = client.find_all(fantoccini::Locator::Css(css)).await?.pop() {
+                        return Ok(Some(el.prop("textContent").await?.unwrap_or_default()));
+                    }
+                }
+                Ok(None)
+            })
+            .await?;
+        if docker(["search", "--limit", "1", "busybox"]).is_err() {
+            assert!(hub.contains("No network"), "{hub}");
+        }
+        app.screenshot("run-image-hub").await?;
+        app.click("[data-testid=run-tab-name]", SETTLE).await?;
+
+        // The registry's image: where it comes from, and that it is pulled first.
+        let typed = app
+            .wait_for_css("[data-testid=run-reference]", SETTLE)
+            .await?;
+        let value = typed
+            .prop("value")
+            .await
+            .map_err(|e| AppError::Setup(format!("reading the reference: {e}")))?
+            .unwrap_or_default();
+        assert_eq!(value, remote, "the picked tag filled the reference");
         let from = text_of(&app, "[data-testid=run-check-registry]").await?;
         assert_eq!(from, format!("From {}", registry.host()));
         let pull = text_of(&app, "[data-testid=run-check-pull]").await?;
@@ -97,6 +146,9 @@ async fn a_reference_from_a_registry_is_pulled_and_runs_as_three_replicas() -> R
             SETTLE,
         )
         .await?;
+        // The test image's own command is `sh`, which ends at once: keep the replicas up.
+        app.type_into("[data-testid=launch-command]", "sleep 600", SETTLE)
+            .await?;
         app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
             .await?;
         let pull_line = format!("docker pull {remote}");
@@ -110,6 +162,7 @@ async fn a_reference_from_a_registry_is_pulled_and_runs_as_three_replicas() -> R
                     let text = el.prop("textContent").await?.unwrap_or_default();
                     Ok((text.starts_with(&pull_line)
                         && text.matches("docker run -d").count() == 3
+                        && text.contains("sleep 600")
                         && text.contains("berth.test="))
                     .then_some(text))
                 }
