@@ -15,7 +15,7 @@ use crate::domain::launch::{
     LaunchSpec, PortBinding, Protocol, LABEL_GROUP,
 };
 use crate::domain::pull::pull_cli;
-use crate::domain::reference::parse_reference;
+use crate::domain::reference::{looks_like_image_id, parse_reference};
 use crate::domain::ContainerSummary;
 use crate::engine::{Engine, EngineError};
 use crate::services::host_port_free;
@@ -73,21 +73,12 @@ pub struct PlannedPull {
     pub command: String,
 }
 
-/// An image given by ID (`sha256:...`, or 12 to 64 hex digits) rather than by name.
-fn is_image_id(image: &str) -> bool {
-    let hex = image.strip_prefix("sha256:");
-    let digits = hex.unwrap_or(image);
-    (hex.is_some() || (12..=64).contains(&digits.len()))
-        && !digits.is_empty()
-        && digits.chars().all(|c| c.is_ascii_hexdigit())
-}
-
 /// What launching an image the engine does not have means: pulling it first, if it is a
 /// reference that can be pulled; a field error if it is an image ID (there is nothing to
 /// pull) or not a valid reference.
 pub fn pull_for_missing(image: &str) -> Result<PlannedPull, FieldError> {
     let image = image.trim();
-    if is_image_id(image) {
+    if looks_like_image_id(image) {
         return Err(FieldError::new(
             LaunchField::Image,
             format!("there is no image with the ID {image} on this engine"),
