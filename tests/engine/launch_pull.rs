@@ -134,7 +134,8 @@ async fn a_failed_pull_fails_the_launch_and_creates_nothing() -> TestResult {
     };
     let text = e.to_string();
     assert!(
-        text.contains(&unreachable) && text.contains("connection refused"),
+        // The pull's error in people's words (domain/plain_words).
+        text.contains(&unreachable) && text.contains("refused the connection"),
         "{text}"
     );
     assert!(
