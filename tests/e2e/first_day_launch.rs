@@ -86,21 +86,23 @@ async fn the_preview_shows_the_command_a_person_types_and_keeps_the_exact_one(
             .await?;
         app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
             .await?;
+        // The whole label, not just its start: the preview follows each keystroke, and a
+        // line read mid-typing carries half of it.
+        let label = run.label();
         let cli = app
-            .wait_until(
-                "two docker run lines with the form",
-                SETTLE,
-                |client| async move {
+            .wait_until("two docker run lines with the form", SETTLE, |client| {
+                let label = label.clone();
+                async move {
                     let el = client
                         .find(fantoccini::Locator::Css("[data-testid=launch-cli]"))
                         .await?;
                     let text = el.prop("textContent").await?.unwrap_or_default();
                     let planned = text.matches("docker run -d").count() == 2
                         && text.contains("--publish 80 ")
-                        && text.contains("berth.test=");
+                        && text.contains(&format!("{label} "));
                     Ok(planned.then_some(text))
-                },
-            )
+                }
+            })
             .await?;
         let first = cli.lines().next().unwrap_or_default();
         assert!(!first.contains("berth.launch"), "{first}");
