@@ -110,6 +110,7 @@ async fn a_group_made_elsewhere_is_reviewed_and_adopted_before_it_scales() -> Re
                 .await?;
             app.click("[data-testid=adopt-confirm-reviewed]", SETTLE)
                 .await?;
+            app.screenshot("groups-adopt-confirm").await?;
             app.click("[data-testid=adopt-confirm-go]:not([disabled])", SETTLE)
                 .await?;
             app.wait_gone("[data-testid=adopt-confirm]", SETTLE).await?;
