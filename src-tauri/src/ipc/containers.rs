@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use berth_core::domain::actions::{ActionResult, ContainerAction};
-use berth_core::domain::ids::Ticket;
+use berth_core::domain::ids::{ContainerId, Ticket};
 use berth_core::domain::inspect::ContainerDetails;
 use berth_core::domain::logs::{LogLine, LogRequest};
 use berth_core::services::exports::{downloads_dir, ExportError};
@@ -19,9 +19,10 @@ use super::streams::{ChannelSink, Streams};
 #[tauri::command]
 pub async fn container_action(
     hub: State<'_, Arc<EngineHub>>,
-    targets: Vec<String>,
+    targets: Vec<ContainerId>,
     action: ContainerAction,
 ) -> Result<Vec<ActionResult>, IpcError> {
+    let targets: Vec<String> = targets.into_iter().map(ContainerId::into_string).collect();
     Ok(actions::run_action(&hub.engine()?, &targets, action).await)
 }
 
@@ -29,18 +30,18 @@ pub async fn container_action(
 #[tauri::command]
 pub async fn rename_container(
     hub: State<'_, Arc<EngineHub>>,
-    target: String,
+    target: ContainerId,
     new_name: String,
 ) -> Result<String, IpcError> {
-    Ok(actions::rename(&hub.engine()?, &target, &new_name).await?)
+    Ok(actions::rename(&hub.engine()?, target.as_str(), &new_name).await?)
 }
 
 #[tauri::command]
 pub async fn inspect_container(
     hub: State<'_, Arc<EngineHub>>,
-    id: String,
+    id: ContainerId,
 ) -> Result<ContainerDetails, IpcError> {
-    Ok(hub.engine()?.inspect_container(&id).await?)
+    Ok(hub.engine()?.inspect_container(id.as_str()).await?)
 }
 
 /// Streams the container's logs to `on_lines` in batches until the log ends, the UI calls
@@ -50,7 +51,7 @@ pub async fn inspect_container(
 pub async fn container_logs(
     hub: State<'_, Arc<EngineHub>>,
     streams: State<'_, Streams>,
-    id: String,
+    id: ContainerId,
     request: LogRequest,
     ticket: Ticket,
     on_lines: Channel<Vec<LogLine>>,
@@ -58,7 +59,7 @@ pub async fn container_logs(
     let engine = hub.engine()?;
     let sink = Arc::new(ChannelSink(on_lines));
     let running = streams.0.start(ticket, |cancel| async move {
-        logs::stream_logs(&engine, &id, &request, sink, cancel, LOG_TICK).await
+        logs::stream_logs(&engine, id.as_str(), &request, sink, cancel, LOG_TICK).await
     });
     running.join().await??;
     Ok(())
@@ -76,12 +77,12 @@ pub fn stop_stream(streams: State<'_, Streams>, ticket: Ticket) -> bool {
 #[tauri::command]
 pub async fn save_logs(
     hub: State<'_, Arc<EngineHub>>,
-    id: String,
+    id: ContainerId,
     name: String,
     request: LogRequest,
 ) -> Result<String, IpcError> {
     let engine = hub.engine()?;
     let dir = downloads_dir().ok_or(ExportError::NoFolder)?;
-    let path = logs::save_logs(&engine, &id, &name, &request, &dir).await?;
+    let path = logs::save_logs(&engine, id.as_str(), &name, &request, &dir).await?;
     Ok(path.display().to_string())
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use berth_core::domain::ids::Ticket;
+use berth_core::domain::ids::{ImageId, Ticket};
 use berth_core::domain::image_ops::{tag_cli, HistoryEntry, RemoveImageResult};
 use berth_core::domain::prune::{PrunePreview, PruneReport, PruneRequest};
 use berth_core::domain::pull::{PullOutcome, PullProgress};
@@ -37,15 +37,15 @@ pub async fn pull_image(
 #[tauri::command]
 pub async fn tag_image(
     hub: State<'_, Arc<EngineHub>>,
-    source: String,
+    source: ImageId,
     target: String,
 ) -> Result<String, IpcError> {
     let parsed = parse_tag_target(&target).map_err(|message| IpcError {
         kind: IpcErrorKind::InvalidInput,
         message,
     })?;
-    hub.engine()?.tag_image(&source, &parsed).await?;
-    Ok(tag_cli(&source, &parsed.canonical()))
+    hub.engine()?.tag_image(source.as_str(), &parsed).await?;
+    Ok(tag_cli(source.as_str(), &parsed.canonical()))
 }
 
 /// Removes an image; without `force`, one that containers use fails with `conflict` and a
@@ -53,18 +53,18 @@ pub async fn tag_image(
 #[tauri::command]
 pub async fn remove_image(
     hub: State<'_, Arc<EngineHub>>,
-    image: String,
+    image: ImageId,
     force: bool,
 ) -> Result<RemoveImageResult, IpcError> {
-    Ok(hub.engine()?.remove_image(&image, force).await?)
+    Ok(hub.engine()?.remove_image(image.as_str(), force).await?)
 }
 
 #[tauri::command]
 pub async fn image_history(
     hub: State<'_, Arc<EngineHub>>,
-    image: String,
+    image: ImageId,
 ) -> Result<Vec<HistoryEntry>, IpcError> {
-    Ok(hub.engine()?.image_history(&image).await?)
+    Ok(hub.engine()?.image_history(image.as_str()).await?)
 }
 
 /// Limits cleanup to objects carrying one label (`BERTH_PRUNE_LABEL=key=value`), for an

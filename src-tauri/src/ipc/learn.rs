@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use berth_core::domain::cli_equiv::{CliCommand, DockerCommand};
+use berth_core::domain::ids::ContainerId;
 use berth_core::domain::layers::{ContainerLife, WritableLayer};
 use berth_core::services::learn::{self, DemoOutcome};
 use berth_core::services::EngineHub;
@@ -22,18 +23,18 @@ pub fn docker_commands(commands: Vec<DockerCommand>) -> Vec<CliCommand> {
 #[tauri::command]
 pub async fn writable_layer(
     hub: State<'_, Arc<EngineHub>>,
-    id: String,
+    id: ContainerId,
 ) -> Result<WritableLayer, IpcError> {
-    Ok(hub.engine()?.writable_layer(&id).await?)
+    Ok(hub.engine()?.writable_layer(id.as_str()).await?)
 }
 
 /// `docker top` and the memory in use of one container.
 #[tauri::command]
 pub async fn container_life(
     hub: State<'_, Arc<EngineHub>>,
-    id: String,
+    id: ContainerId,
 ) -> Result<ContainerLife, IpcError> {
-    Ok(hub.engine()?.container_life(&id).await?)
+    Ok(hub.engine()?.container_life(id.as_str()).await?)
 }
 
 /// Writes `text` to `path` in the running container `id` (exec with argv, no shell line
@@ -41,9 +42,9 @@ pub async fn container_life(
 #[tauri::command]
 pub async fn demo_write_file(
     hub: State<'_, Arc<EngineHub>>,
-    id: String,
+    id: ContainerId,
     path: String,
     text: String,
 ) -> Result<DemoOutcome, IpcError> {
-    Ok(learn::demo_write_file(&hub.engine()?, &id, &path, &text).await?)
+    Ok(learn::demo_write_file(&hub.engine()?, id.as_str(), &path, &text).await?)
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use berth_core::domain::ids::Ticket;
+use berth_core::domain::ids::{ContainerId, Ticket};
 use berth_core::domain::stats::{stats_file_name, to_csv};
 use berth_core::services::exports::{save_to_downloads, unix_secs};
 use berth_core::services::stats::{StatsBatch, StatsHub, Watch};
@@ -36,10 +36,10 @@ pub async fn watch_stats(
 #[tauri::command]
 pub async fn export_stats(
     stats: State<'_, Arc<StatsHub>>,
-    id: String,
+    id: ContainerId,
     name: String,
 ) -> Result<String, IpcError> {
     let file = stats_file_name(&name, unix_secs());
-    let path = save_to_downloads(&file, to_csv(&stats.history(&id))).await?;
+    let path = save_to_downloads(&file, to_csv(&stats.history(id.as_str()))).await?;
     Ok(path.display().to_string())
 }
