@@ -138,6 +138,9 @@ async fn a_scale_shows_in_the_command_log_and_a_member_opens_its_detail() -> Res
         .await?;
         app.click(&format!("{group} [data-testid=group-scale]"), SETTLE)
             .await?;
+        // Scaling down asks first (#13), naming what goes; volumes stay unticked.
+        app.click("[data-testid=scale-down-confirm-go]", SETTLE)
+            .await?;
         app.wait_for_css(&format!("{group}[data-total='1']"), SCALED)
             .await?;
         let shown = app
