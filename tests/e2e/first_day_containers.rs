@@ -372,16 +372,7 @@ async fn the_memory_chart_scales_to_the_container_and_the_detail_pane_grows() ->
     ensure_test_images()?;
     let run = TestRun::new("first-day-detail");
     // design.md §5: reads about 64.6 MiB, with no memory limit (the engine reports the host's).
-    let fill = run.run(
-        "fill",
-        &["--shm-size", "128m"],
-        BUSYBOX_IMAGE,
-        &[
-            "sh",
-            "-c",
-            "head -c 67108864 /dev/zero > /dev/shm/fill; while true; do sleep 1; done",
-        ],
-    )?;
+    let fill = run.run_memory_fill("fill")?;
 
     let app = App::launch(
         "the_memory_chart_scales_to_the_container_and_the_detail_pane_grows",

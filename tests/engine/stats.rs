@@ -221,16 +221,7 @@ async fn a_busy_loop_reads_one_core_like_docker_stats() -> TestResult {
 async fn sixty_four_mib_in_shm_reads_like_docker_stats() -> TestResult {
     blocking(ensure_test_images).await?;
     let run = TestRun::new("stats-mem");
-    let c = run.run(
-        "fill",
-        &["--shm-size", "128m"],
-        BUSYBOX_IMAGE,
-        &[
-            "sh",
-            "-c",
-            "head -c 67108864 /dev/zero > /dev/shm/fill; while true; do sleep 1; done",
-        ],
-    )?;
+    let c = run.run_memory_fill("fill")?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let (got, cli) = watch(&c.id, 4).await?;
     let last = got.iter().flat_map(|u| u.points.iter()).last().unwrap();

@@ -272,6 +272,21 @@ impl TestRun {
         Ok(Container { id, name })
     }
 
+    /// A running busybox container holding 64 MiB in `/dev/shm` and no memory limit, which
+    /// `docker stats` reads as about 64.6 MiB (design.md §5): a known memory load.
+    pub fn run_memory_fill(&self, suffix: &str) -> Result<Container, CliError> {
+        self.run(
+            suffix,
+            &["--shm-size", "128m"],
+            BUSYBOX_IMAGE,
+            &[
+                "sh",
+                "-c",
+                "head -c 67108864 /dev/zero > /dev/shm/fill; while true; do sleep 1; done",
+            ],
+        )
+    }
+
     /// IDs of this run's containers, in any state.
     pub fn container_ids(&self) -> Result<Vec<String>, CliError> {
         let out = docker(["ps", "-aq", "--no-trunc", "--filter", &self.filter()])?;
