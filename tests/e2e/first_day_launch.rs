@@ -19,9 +19,15 @@ const LAUNCHED: Duration = Duration::from_secs(30);
 pub(crate) async fn open_launch(app: &App) -> Result<(), AppError> {
     let image =
         image_id(APP_IMAGE)?.ok_or_else(|| AppError::Setup(format!("{APP_IMAGE} is missing")))?;
+    open_launch_on(app, &image).await
+}
+
+/// Opens the launch dialog on the image with ID `image`: its row in the Images view, then
+/// *Launch…*.
+pub(crate) async fn open_launch_on(app: &App, image: &str) -> Result<(), AppError> {
     app.click("[data-testid=tab-images]", SETTLE).await?;
     app.click(
-        &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
+        &format!("[data-testid=image-row][data-id={}]", css_str(image)),
         SETTLE,
     )
     .await?;

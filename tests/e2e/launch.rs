@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use berth_tests::app::{css_str, App, AppError};
+use berth_tests::app::{App, AppError};
 use berth_tests::docker_cli::{docker, image_id};
 use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
 
@@ -26,15 +26,7 @@ async fn launching_three_replicas_with_a_click_gives_three_running() -> Result<(
     .await?;
     app.check(async {
         wait_connected(&app).await?;
-        app.click("[data-testid=tab-images]", SETTLE).await?;
-        app.click(
-            &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
-            SETTLE,
-        )
-        .await?;
-        app.click("[data-testid=image-launch]", SETTLE).await?;
-        app.wait_for_css("[data-testid=launch-dialog]", SETTLE)
-            .await?;
+        crate::first_day_launch::open_launch_on(&app, &image).await?;
         app.type_into("[data-testid=launch-replicas]", "3", SETTLE)
             .await?;
         app.type_into(

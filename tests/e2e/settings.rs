@@ -149,7 +149,6 @@ fn backups(dir: &Path) -> usize {
 async fn presets_apply_and_save_and_a_bad_one_is_reported() -> Result<(), AppError> {
     use berth_core::domain::launch::LaunchRequest;
     use berth_core::domain::settings::{LaunchPreset, Settings, Theme};
-    use berth_tests::app::css_str;
     use berth_tests::docker_cli::image_id;
     use berth_tests::fixtures::{ensure_test_images, BUSYBOX_IMAGE};
 
@@ -210,13 +209,7 @@ async fn presets_apply_and_save_and_a_bad_one_is_reported() -> Result<(), AppErr
         }
 
         crate::wait_connected(&app).await?;
-        app.click("[data-testid=tab-images]", SETTLE).await?;
-        app.click(
-            &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
-            SETTLE,
-        )
-        .await?;
-        app.click("[data-testid=image-launch]", SETTLE).await?;
+        crate::first_day_launch::open_launch_on(&app, &image).await?;
         app.wait_for_css("[data-testid=launch-presets]", SETTLE)
             .await?;
         let choice = app

@@ -38,15 +38,7 @@ async fn three_replicas_as_a_service_scale_to_five_and_go() -> Result<(), AppErr
     let app = App::launch("three_replicas_as_a_service_scale_to_five_and_go", &[]).await?;
     app.check(async {
         wait_connected(&app).await?;
-        app.click("[data-testid=tab-images]", SETTLE).await?;
-        app.click(
-            &format!("[data-testid=image-row][data-id={}]", css_str(&image)),
-            SETTLE,
-        )
-        .await?;
-        app.click("[data-testid=image-launch]", SETTLE).await?;
-        app.wait_for_css("[data-testid=launch-dialog]", SETTLE)
-            .await?;
+        crate::first_day_launch::open_launch_on(&app, &image).await?;
         app.click("[data-testid=launch-target-service]", SETTLE)
             .await?;
         app.type_into("[data-testid=launch-replicas]", "3", SETTLE)
