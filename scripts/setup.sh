@@ -33,6 +33,9 @@ BERTH_PACKAGES=(
   openssl
   # a second, empty dockerd for the first-run tests gets a bridge of its own (`ip link`)
   iproute2
+  # Compose projects (issue #15): Debian's docker-compose is Compose v1 (1.29), which the
+  # engine tests use to make a real project and Berth runs when no `docker compose` v2 is there
+  docker-compose
   # registry tests with a login (issue #20): `htpasswd -B` makes the registry's bcrypt lines
   apache2-utils
 )
