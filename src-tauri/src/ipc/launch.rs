@@ -175,16 +175,19 @@ impl From<GroupTarget> for GroupRef {
     }
 }
 
-/// Starts, stops or removes every member; returns `name: reason` for each failure.
+/// Starts, stops or removes every member; returns `name: reason` for each failure. A remove
+/// takes the members' anonymous volumes only with `remove_volumes` (issue #13).
 #[tauri::command]
 pub async fn group_action(
     hub: State<'_, Arc<EngineHub>>,
     group: GroupTarget,
     action: GroupAction,
+    remove_volumes: Option<bool>,
 ) -> Result<Vec<String>, IpcError> {
     let concurrency = LaunchOptions::default().concurrency;
     let group = GroupRef::from(group);
-    Ok(launcher::group_action(&hub.engine()?, &group, action, concurrency).await?)
+    let volumes = remove_volumes.unwrap_or(false);
+    Ok(launcher::group_action_with(&hub.engine()?, &group, action, volumes, concurrency).await?)
 }
 
 /// Adopts a launch group this Berth did not launch, after the user reviewed its spec: the

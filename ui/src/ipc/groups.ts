@@ -39,7 +39,12 @@ export function adoptGroup(group: GroupRef | GroupId, bindsReviewed: boolean): P
 }
 
 /** Starts, stops or removes every member of a group (a launch group by its id, any group by
- *  its reference); resolves with `name: reason` per failure. */
-export function groupAction(group: GroupRef | GroupId, action: GroupAction): Promise<string[]> {
-  return call<string[]>("group_action", { group, action });
+ *  its reference); resolves with `name: reason` per failure. A remove takes the members'
+ *  anonymous volumes only with `removeVolumes`. */
+export function groupAction(
+  group: GroupRef | GroupId,
+  action: GroupAction,
+  options: { removeVolumes?: boolean } = {},
+): Promise<string[]> {
+  return call<string[]>("group_action", { group, action, removeVolumes: options.removeVolumes ?? false });
 }

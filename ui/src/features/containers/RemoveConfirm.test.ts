@@ -66,4 +66,23 @@ describe("RemoveConfirm (issue #7: docker rm -v)", () => {
       { kind: "remove", force: true, volumes: false },
     );
   });
+
+  it("removing several stopped containers names each one and asks; one stopped goes at once", async () => {
+    const [a, b, c] = makeInventory(6).containers;
+    const stopped = [a!, b!, c!].map((x, i) => ({ ...x, name: `old-${i + 1}`, state: "exited" as const }));
+    const actions = new ContainerActions();
+    await actions.run("remove", stopped);
+    expect(mocked.containerAction).not.toHaveBeenCalled();
+    const { getAllByTestId, getByTestId } = render(RemoveConfirm, { actions });
+    expect(getAllByTestId("remove-confirm-name").map((e) => e.textContent)).toEqual(["old-1", "old-2", "old-3"]);
+    expect(getByTestId("remove-confirm-keeps").textContent).toMatch(/^Volumes stay/);
+    expect(document.activeElement).toBe(getByTestId("remove-confirm-cancel"));
+    await fireEvent.click(getByTestId("remove-confirm-cancel"));
+    expect(actions.confirm).toBeNull();
+    expect(mocked.containerAction).not.toHaveBeenCalled();
+
+    await actions.run("remove", [stopped[0]!]);
+    expect(actions.confirm).toBeNull();
+    expect(mocked.containerAction).toHaveBeenCalledWith([stopped[0]!.id], { kind: "remove", force: false, volumes: false });
+  });
 });

@@ -44,7 +44,18 @@ export function toAction(kind: ActionKind, force = false, volumes = false): Cont
 
 /** The command a forced remove runs, as the backend renders it (`docker rm -f -v web-1`). */
 export function forceRemoveLine(name: string, volumes: boolean): string {
-  return `docker rm -f${volumes ? " -v" : ""} ${name}`;
+  return removeLine(name, true, volumes);
+}
+
+/** The command a remove runs, as the backend renders it (`docker rm -v web-1`). */
+export function removeLine(name: string, force: boolean, volumes: boolean): string {
+  return `docker rm${force ? " -f" : ""}${volumes ? " -v" : ""} ${name}`;
+}
+
+/** Whether removing `targets` asks first: running ones need force, and several at once are
+ *  named before they go (issue #13). One stopped container goes at once, as `docker rm`. */
+export function removeAsks(targets: readonly { state: ContainerState }[]): boolean {
+  return targets.length > 1 || targets.some((c) => needsForce(c.state));
 }
 
 export interface ResultsSummary {

@@ -6,7 +6,7 @@
 import { containerAction, type ActionResult, type ContainerSummary } from "../../ipc/containers";
 import { toIpcError } from "../../ipc/core";
 import { commandLog } from "../learn/commandLog.svelte";
-import { ACTION_LABELS, needsForce, toAction, type ActionKind } from "./actions";
+import { ACTION_LABELS, removeAsks, toAction, type ActionKind } from "./actions";
 
 export interface ActionRun {
   kind: ActionKind;
@@ -18,12 +18,14 @@ export class ContainerActions {
    *  the whole stop timeout locks only that container's buttons. */
   pending = $state.raw<ReadonlyMap<string, ActionKind>>(new Map());
   last = $state.raw<ActionRun | null>(null);
-  /** Running containers the user asked to remove: waiting for "remove anyway". */
+  /** Containers the user asked to remove (running ones, or several): waiting for a yes. */
   confirm = $state.raw<ContainerSummary[] | null>(null);
 
+  /** `force`: the user said yes to the named list (`docker rm -f`, so one that started
+   *  meanwhile goes too, as the list said). */
   async run(kind: ActionKind, targets: readonly ContainerSummary[], force = false, volumes = false): Promise<void> {
     if (targets.length === 0) return;
-    if (kind === "remove" && !force && targets.some((c) => needsForce(c.state))) {
+    if (kind === "remove" && !force && removeAsks(targets)) {
       this.confirm = [...targets];
       return;
     }

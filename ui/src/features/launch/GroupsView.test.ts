@@ -33,7 +33,10 @@ const launch: Group = {
 };
 
 describe("GroupsView", () => {
-  beforeEach(() => mocked.groupAction.mockResolvedValue([]));
+  beforeEach(() => {
+    mocked.groupAction.mockReset();
+    mocked.groupAction.mockResolvedValue([]);
+  });
 
   it("lists every group found, and offers scaling only where it applies", () => {
     const groups = [launch, ...inventory.groups];
@@ -48,7 +51,34 @@ describe("GroupsView", () => {
   it("acts on a Compose project by its reference", async () => {
     const { getAllByTestId } = render(GroupsView, { props: { groups: inventory.groups, containers: inventory.containers } });
     await fireEvent.click(getAllByTestId("group-stop")[0]!);
-    expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "compose_project", project: "acme" }, "stop");
+    expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "compose_project", project: "acme" }, "stop", { removeVolumes: false });
+  });
+
+  it("Remove all names every member and asks first; Cancel (focused) and Escape remove nothing", async () => {
+    const { getAllByTestId, getByTestId, queryByTestId } = render(GroupsView, {
+      props: { groups: [launch], containers: inventory.containers },
+    });
+    await fireEvent.click(getAllByTestId("group-remove")[0]!);
+    expect(mocked.groupAction).not.toHaveBeenCalled();
+    const dialog = getByTestId("group-remove-confirm");
+    const members = [a!.name, b!.name];
+    expect(getAllByTestId("group-remove-confirm-name").map((e) => e.textContent)).toEqual(members);
+    expect(getByTestId("group-remove-confirm-keeps").textContent).toMatch(/^Volumes stay/);
+    expect(document.activeElement).toBe(getByTestId("group-remove-confirm-cancel"));
+    await fireEvent.keyDown(window, { key: "Escape" });
+    expect(queryByTestId("group-remove-confirm")).toBeNull();
+    expect(dialog.isConnected).toBe(false);
+
+    await fireEvent.click(getAllByTestId("group-remove")[0]!);
+    await fireEvent.click(getByTestId("group-remove-confirm-cancel"));
+    expect(queryByTestId("group-remove-confirm")).toBeNull();
+    expect(mocked.groupAction).not.toHaveBeenCalled();
+
+    await fireEvent.click(getAllByTestId("group-remove")[0]!);
+    await fireEvent.click(getByTestId("group-remove-confirm-volumes"));
+    expect(getByTestId("group-remove-confirm-command").textContent).toBe(members.map((n) => `docker rm -f -v ${n}`).join("\n"));
+    await fireEvent.click(getByTestId("group-remove-confirm-go"));
+    expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "launch", group: "g1" }, "remove", { removeVolumes: true });
   });
 
   it("opens a member's detail and, with no groups, links to Images", async () => {

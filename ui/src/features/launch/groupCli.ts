@@ -24,6 +24,7 @@ export function groupActionCommands(
   action: GroupAction,
   members: readonly { name: string; state: ContainerState }[],
   failures: readonly string[],
+  removeVolumes = true,
 ): Logged[] {
   const acted = members.filter((m) =>
     action === "remove" ? true : action === "stop" ? UP.includes(m.state) : !UP.includes(m.state),
@@ -31,7 +32,7 @@ export function groupActionCommands(
   return acted.map((m) => ({
     cmd:
       action === "remove"
-        ? { kind: "remove", container: m.name, force: true, volumes: true }
+        ? { kind: "remove", container: m.name, force: true, volumes: removeVolumes }
         : { kind: action, container: m.name },
     ok: !failedIn(failures, m.name),
   }));

@@ -328,19 +328,32 @@ pub enum GroupAction {
 }
 
 /// Applies `action` to every member of a group of any kind; returns `name: reason` per
-/// member that failed.
+/// member that failed. A remove takes the members' anonymous volumes too (`docker rm -v`);
+/// [`group_action_with`] lets the user keep them.
 pub async fn group_action(
     engine: &Engine,
     group: &GroupRef,
     action: GroupAction,
     concurrency: usize,
 ) -> Result<Vec<String>, EngineError> {
+    group_action_with(engine, group, action, true, concurrency).await
+}
+
+/// [`group_action`], where a remove takes the anonymous volumes only with `remove_volumes`
+/// (the Groups view's confirm: volumes stay unless the user ticks it, issue #13).
+pub async fn group_action_with(
+    engine: &Engine,
+    group: &GroupRef,
+    action: GroupAction,
+    remove_volumes: bool,
+    concurrency: usize,
+) -> Result<Vec<String>, EngineError> {
     let members = members_of(engine, group).await?;
     let refs: Vec<&ContainerSummary> = members.iter().collect();
     if action == GroupAction::Remove {
-        // Removing a whole group is the user's explicit choice, with the names shown; its
-        // anonymous volumes go as they did (`docker rm -v`).
-        return Ok(remove_all(engine, &refs, concurrency, true).await.1);
+        return Ok(remove_all(engine, &refs, concurrency, remove_volumes)
+            .await
+            .1);
     }
     let jobs: Vec<(Engine, ContainerSummary)> = members
         .iter()

@@ -8,8 +8,8 @@ pub mod plan;
 pub mod run;
 
 pub use groups::{
-    adopt_group, adopt_group_with, group_action, group_members, remove_launched, replayable_spec,
-    scale_group, AdoptOutcome, GroupAction, ScaleOutcome, ScaleTo,
+    adopt_group, adopt_group_with, group_action, group_action_with, group_members, remove_launched,
+    replayable_spec, scale_group, AdoptOutcome, GroupAction, ScaleOutcome, ScaleTo,
 };
 pub use plan::{
     is_group_id, new_group_id, plan_launch, prepare_launch, preview_launch, pull_for_missing,
