@@ -13,6 +13,7 @@ pub mod learn;
 pub mod logs;
 pub mod pull;
 pub mod registry;
+pub mod safe_file;
 pub mod sink;
 pub mod stats;
 pub mod streams;
