@@ -22,6 +22,7 @@ use berth_tests::proxy::EngineProxy;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 
+mod chaos;
 mod engines;
 mod first_day_containers;
 mod first_day_images;

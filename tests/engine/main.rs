@@ -20,6 +20,7 @@ mod permission;
 mod podman;
 mod problems;
 mod prune;
+mod reconnect_fds;
 mod registry;
 mod remote_ssh;
 mod remote_tls;

@@ -24,7 +24,24 @@ pub struct ExtraDockerd {
     dir: PathBuf,
     socket: PathBuf,
     bridge: Option<String>,
+    /// dockerd's whole argv after the program, kept for [`ExtraDockerd::restart`].
+    args: Vec<std::ffi::OsString>,
 }
+
+/// How [`ExtraDockerd::restart`] went: which try answered, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct Restarted {
+    /// 1 when the first start answered.
+    pub tries: u32,
+    /// The moment its socket first answered `/_ping`.
+    pub answered: Instant,
+}
+
+/// Starts a restart may take: Debian's dockerd fails about every other start after a SIGKILL
+/// ("failed to start containerd: timeout waiting for containerd to start"; design.md §7).
+const RESTART_TRIES: u32 = 4;
+/// How long one start may take to answer before it counts as failed.
+const START_DEADLINE: Duration = Duration::from_secs(60);
 
 fn setup(what: &str, e: impl std::fmt::Display) -> CliError {
     CliError::Setup(format!("extra dockerd: {what}: {e}"))
@@ -66,16 +83,24 @@ impl ExtraDockerd {
         if Path::new(SHARED_CONTAINERD).exists() {
             cmd.args(["--containerd", SHARED_CONTAINERD]);
         }
+        cmd.args(extra_args);
         // Owned before dockerd runs, so a failed start still removes the bridge and the dirs.
         let mut daemon = Self {
             child: None,
             dir,
             socket,
             bridge: Some(bridge),
+            args: cmd.get_args().map(ToOwned::to_owned).collect(),
         };
+        daemon.spawn(log)?;
+        daemon.wait_ready(START_DEADLINE)?;
+        Ok(daemon)
+    }
+
+    fn spawn(&mut self, log: std::fs::File) -> Result<(), CliError> {
         let out = log.try_clone().map_err(|e| setup("log", e))?;
-        let child = cmd
-            .args(extra_args)
+        let child = Command::new("dockerd")
+            .args(&self.args)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(log)
@@ -86,9 +111,82 @@ impl ExtraDockerd {
                     e,
                 )
             })?;
-        daemon.child = Some(child);
-        daemon.wait_ready()?;
-        Ok(daemon)
+        self.child = Some(child);
+        Ok(())
+    }
+
+    /// dockerd's process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// SIGKILL, as a crash would: no clean-up by dockerd. What it started goes too (a
+    /// containerd of its own, found as its child or by the pid file under its exec root), so
+    /// nothing of this daemon outlives it into the next start. The socket file stays, as it
+    /// does after a real crash. Only this daemon's processes are signalled, by pid.
+    pub fn kill_hard(&mut self) {
+        let Some(mut child) = self.child.take() else {
+            return;
+        };
+        let mut pids = vec![child.id()];
+        pids.extend(crate::procs::descendants(child.id()));
+        let own_containerd = self.dir.join("exec/containerd/containerd.pid");
+        if let Some(pid) = std::fs::read_to_string(&own_containerd)
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok())
+        {
+            if !pids.contains(&pid) && crate::procs::is_alive(pid) {
+                pids.push(pid);
+            }
+        }
+        let _ = Command::new("kill")
+            .arg("-KILL")
+            .arg("--")
+            .args(pids.iter().map(u32::to_string))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = child.wait();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while pids.iter().any(|&p| crate::procs::is_alive(p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Starts the daemon again on the same data, exec root and socket (after
+    /// [`Self::kill_hard`]). A start that exits or does not answer within `each` is cleaned
+    /// up and tried again two seconds later, up to four times: an engine that did not come
+    /// back is this error, not a test's timeout.
+    pub fn restart(&mut self, each: Duration) -> Result<Restarted, CliError> {
+        let mut failures = Vec::new();
+        for tries in 1..=RESTART_TRIES {
+            self.kill_hard();
+            let log = std::fs::OpenOptions::new()
+                .append(true)
+                .open(self.dir.join("dockerd.log"))
+                .map_err(|e| setup("log", e))?;
+            self.spawn(log)?;
+            match self.wait_ready(each) {
+                Ok(()) => {
+                    return Ok(Restarted {
+                        tries,
+                        answered: Instant::now(),
+                    })
+                }
+                Err(e) => failures.push(format!("try {tries}: {e}")),
+            }
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        self.kill_hard();
+        Err(setup(
+            &format!("the engine did not come back after {RESTART_TRIES} starts"),
+            failures.join("\n"),
+        ))
+    }
+
+    /// Whether the daemon answers `/_ping` now.
+    pub fn answers(&self) -> bool {
+        ping(&self.socket)
     }
 
     /// The daemon's unix socket as a DOCKER_HOST value.
@@ -96,8 +194,8 @@ impl ExtraDockerd {
         format!("unix://{}", self.socket.display())
     }
 
-    fn wait_ready(&mut self) -> Result<(), CliError> {
-        let deadline = Instant::now() + Duration::from_secs(60);
+    fn wait_ready(&mut self, within: Duration) -> Result<(), CliError> {
+        let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if let Some(child) = self.child.as_mut() {
                 if let Ok(Some(status)) = child.try_wait() {
@@ -110,9 +208,13 @@ impl ExtraDockerd {
             if ping(&self.socket) {
                 return Ok(());
             }
-            std::thread::sleep(Duration::from_millis(200));
+            // Short: a restart test measures the time from this answer to the app's recovery.
+            std::thread::sleep(Duration::from_millis(20));
         }
-        Err(setup("no /_ping answer within 60 s", self.log_tail()))
+        Err(setup(
+            &format!("no /_ping answer within {within:?}"),
+            self.log_tail(),
+        ))
     }
 
     fn log_tail(&self) -> String {
