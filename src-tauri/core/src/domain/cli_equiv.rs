@@ -124,6 +124,33 @@ pub enum DockerCommand {
     },
     /// `docker volume ls`.
     VolumeLs,
+    /// `docker volume create [--driver D] [--label k=v]... NAME`.
+    VolumeCreate {
+        name: String,
+        driver: String,
+        labels: Vec<String>,
+    },
+    /// `docker volume rm NAME`.
+    VolumeRm {
+        name: String,
+    },
+    /// `docker volume prune -f [--all] [--filter label=k=v]` (`--all`: Docker 23+ only).
+    VolumePrune {
+        all: bool,
+        label: Option<String>,
+    },
+    /// `docker create --name N --label berth.helper=volume-browse --network none -v VOL:/v:ro
+    /// IMAGE true`: the never-started helper the volume browser reads through.
+    VolumeHelper {
+        name: String,
+        volume: String,
+        image: String,
+    },
+    /// `docker cp CONTAINER:PATH -`: a path as a tar stream on stdout.
+    CopyOut {
+        container: String,
+        path: String,
+    },
     /// `docker run -d ...` for one replica of a launch group (what scaling up does): the
     /// group's spec (its `berth.launch` label), the replica's number, name and host ports.
     LaunchReplica {
@@ -294,6 +321,50 @@ pub struct CliCommand {
 /// launch and the command log show the same text.
 pub fn run_command(replica: &ReplicaConfig) -> CliCommand {
     let argv = docker_run_argv(replica);
+            Self::VolumeCreate {
+                name,
+                driver,
+                labels,
+            } => {
+                a.extend(words(&["volume", "create"]));
+                if !driver.is_empty() {
+                    a.extend(words(&["--driver", driver]));
+                }
+                for l in labels {
+                    a.extend(words(&["--label", l]));
+                }
+                a.push(name.clone());
+            }
+            Self::VolumeRm { name } => a.extend(words(&["volume", "rm", name])),
+            Self::VolumePrune { all, label } => {
+                a.extend(words(&["volume", "prune", "-f"]));
+                if *all {
+                    a.push("--all".into());
+                }
+                if let Some(l) = label {
+                    a.extend(words(&["--filter", &format!("label={l}")]));
+                }
+            }
+            Self::VolumeHelper {
+                name,
+                volume,
+                image,
+            } => a.extend(words(&[
+                "create",
+                "--name",
+                name,
+                "--label",
+                "berth.helper=volume-browse",
+                "--network",
+                "none",
+                "-v",
+                &format!("{volume}:/v:ro"),
+                image,
+                "true",
+            ])),
+            Self::CopyOut { container, path } => {
+                a.extend(words(&["cp", &format!("{container}:{path}"), "-"]))
+            }
     CliCommand {
         line: shell::join(&argv),
         argv,
@@ -415,6 +486,34 @@ mod tests {
         );
     }
 
+        assert_eq!(
+            line(DockerCommand::VolumeCreate {
+                name: "db-data".into(),
+                driver: "local".into(),
+                labels: vec!["team=web app".into()],
+            }),
+            "docker volume create --driver local --label 'team=web app' db-data"
+        );
+        assert_eq!(
+            line(DockerCommand::VolumeRm {
+                name: "db-data".into()
+            }),
+            "docker volume rm db-data"
+        );
+        assert_eq!(
+            line(DockerCommand::VolumePrune {
+                all: true,
+                label: Some("berth.test=1".into()),
+            }),
+            "docker volume prune -f --all --filter label=berth.test=1"
+        );
+        assert_eq!(
+            line(DockerCommand::CopyOut {
+                container: "berth-browse-1".into(),
+                path: "/v/my file".into(),
+            }),
+            "docker cp 'berth-browse-1:/v/my file' -"
+        );
     #[test]
     fn renders_every_prune_with_and_without_a_label() {
         let p = |what, label: Option<&str>| {

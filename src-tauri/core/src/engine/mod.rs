@@ -36,3 +36,4 @@ pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};
 pub use layers::ExecOutput;
 pub use remote::RemoteFailure;
+pub use volumes::VolumeHelper;

@@ -20,6 +20,7 @@ pub mod streams;
 pub mod swarm;
 pub mod tray_actions;
 pub mod tray_model;
+pub mod volumes;
 mod watcher;
 
 pub use host_ports::host_port_free;
