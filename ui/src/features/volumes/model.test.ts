@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { VolumeSummary } from "../../ipc/volumes";
-import { createdSeconds, filterVolumes } from "./model";
+import { childPath, createdSeconds, crumbs, filterVolumes, labelPairs, parseLabels, volumeNameError } from "./model";
 
 function volume(name: string, users: string[] = []): VolumeSummary {
   return {
@@ -28,5 +28,33 @@ describe("volumes model", () => {
     expect(filterVolumes(all, "WEB").map((v) => v.name)).toEqual(["logs"]);
     expect(filterVolumes(all, "cach").map((v) => v.name)).toEqual(["cache"]);
     expect(filterVolumes(all, "nothing")).toEqual([]);
+  });
+});
+
+describe("volume forms", () => {
+  it("names the mistake in a volume name", () => {
+    expect(volumeNameError("db-data")).toBeNull();
+    expect(volumeNameError("my data")).toContain("space");
+    expect(volumeNameError("a/b")).toContain("slash");
+    expect(volumeNameError("x")).toContain("at least 2");
+    expect(volumeNameError("-x")).toContain("start with");
+    expect(volumeNameError("")).toContain("needs a name");
+  });
+
+  it("reads labels one per line or comma-separated", () => {
+    expect(parseLabels("team=web\n env = prod ,flag")).toEqual({ labels: { team: "web", env: "prod", flag: "" }, error: null });
+    expect(parseLabels("=x").error).toContain("no key");
+    expect(parseLabels("a b=c").error).toContain("space");
+    expect(labelPairs({ team: "web", flag: "" })).toEqual(["team=web", "flag"]);
+  });
+
+  it("splits a path into breadcrumbs", () => {
+    expect(crumbs("")).toEqual([]);
+    expect(crumbs("logs/2026")).toEqual([
+      { name: "logs", path: "logs" },
+      { name: "2026", path: "logs/2026" },
+    ]);
+    expect(childPath("", "a")).toBe("a");
+    expect(childPath("logs", "a")).toBe("logs/a");
   });
 });

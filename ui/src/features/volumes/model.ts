@@ -17,3 +17,45 @@ export function filterVolumes(volumes: readonly VolumeSummary[], text: string): 
       v.used_by.some((u) => u.name.toLowerCase().includes(needle)),
   );
 }
+
+/** Labels typed one `key=value` per line (or comma-separated); blank lines are skipped. The
+ *  backend checks them again; this only gives the early, plain-words error. */
+export function parseLabels(text: string): { labels: Record<string, string>; error: string | null } {
+  const labels: Record<string, string> = {};
+  for (const raw of text.split(/[\n,]/)) {
+    const item = raw.trim();
+    if (!item) continue;
+    const eq = item.indexOf("=");
+    const key = (eq < 0 ? item : item.slice(0, eq)).trim();
+    if (!key) return { labels, error: `“${item}” has no key: write key=value` };
+    if (/\s/.test(key)) return { labels, error: `the label key “${key}” has a space` };
+    labels[key] = eq < 0 ? "" : item.slice(eq + 1).trim();
+  }
+  return { labels, error: null };
+}
+
+/** Docker's rule for volume names, said in people's words (the backend says it too). */
+export function volumeNameError(name: string): string | null {
+  if (name === "") return "A volume needs a name.";
+  if (/\s/.test(name)) return `“${name}” has a space: volume names are letters, digits and _ . - only.`;
+  if (/[/\\]/.test(name)) return `“${name}” has a slash: a volume name is one word, not a path.`;
+  if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/.test(name))
+    return `“${name}” must start with a letter or digit, be at least 2 characters, and use only letters, digits and _ . -`;
+  return null;
+}
+
+/** "logs/2026" → ["logs", "logs/2026"] with their names, for the browser's breadcrumbs. */
+export function crumbs(path: string): { name: string; path: string }[] {
+  const parts = path.split("/").filter((p) => p !== "");
+  return parts.map((name, i) => ({ name, path: parts.slice(0, i + 1).join("/") }));
+}
+
+/** The path of `name` inside folder `path`. */
+export function childPath(path: string, name: string): string {
+  return path ? `${path}/${name}` : name;
+}
+
+/** Labels as `k=v` strings, for showing and for the CLI line. */
+export function labelPairs(labels: Record<string, string>): string[] {
+  return Object.entries(labels).map(([k, v]) => (v === "" ? k : `${k}=${v}`));
+}
