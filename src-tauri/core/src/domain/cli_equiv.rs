@@ -276,6 +276,50 @@ impl DockerCommand {
             }
             Self::Build { tag, context } => a.extend(words(&["build", "-t", tag, context])),
             Self::VolumeLs => a.extend(words(&["volume", "ls"])),
+            Self::VolumeCreate {
+                name,
+                driver,
+                labels,
+            } => {
+                a.extend(words(&["volume", "create"]));
+                if !driver.is_empty() {
+                    a.extend(words(&["--driver", driver]));
+                }
+                for l in labels {
+                    a.extend(words(&["--label", l]));
+                }
+                a.push(name.clone());
+            }
+            Self::VolumeRm { name } => a.extend(words(&["volume", "rm", name])),
+            Self::VolumePrune { all, label } => {
+                a.extend(words(&["volume", "prune", "-f"]));
+                if *all {
+                    a.push("--all".into());
+                }
+                if let Some(l) = label {
+                    a.extend(words(&["--filter", &format!("label={l}")]));
+                }
+            }
+            Self::VolumeHelper {
+                name,
+                volume,
+                image,
+            } => a.extend(words(&[
+                "create",
+                "--name",
+                name,
+                "--label",
+                "berth.helper=volume-browse",
+                "--network",
+                "none",
+                "-v",
+                &format!("{volume}:/v:ro"),
+                image,
+                "true",
+            ])),
+            Self::CopyOut { container, path } => {
+                a.extend(words(&["cp", &format!("{container}:{path}"), "-"]))
+            }
             Self::LaunchReplica {
                 spec,
                 group,
@@ -321,50 +365,6 @@ pub struct CliCommand {
 /// launch and the command log show the same text.
 pub fn run_command(replica: &ReplicaConfig) -> CliCommand {
     let argv = docker_run_argv(replica);
-            Self::VolumeCreate {
-                name,
-                driver,
-                labels,
-            } => {
-                a.extend(words(&["volume", "create"]));
-                if !driver.is_empty() {
-                    a.extend(words(&["--driver", driver]));
-                }
-                for l in labels {
-                    a.extend(words(&["--label", l]));
-                }
-                a.push(name.clone());
-            }
-            Self::VolumeRm { name } => a.extend(words(&["volume", "rm", name])),
-            Self::VolumePrune { all, label } => {
-                a.extend(words(&["volume", "prune", "-f"]));
-                if *all {
-                    a.push("--all".into());
-                }
-                if let Some(l) = label {
-                    a.extend(words(&["--filter", &format!("label={l}")]));
-                }
-            }
-            Self::VolumeHelper {
-                name,
-                volume,
-                image,
-            } => a.extend(words(&[
-                "create",
-                "--name",
-                name,
-                "--label",
-                "berth.helper=volume-browse",
-                "--network",
-                "none",
-                "-v",
-                &format!("{volume}:/v:ro"),
-                image,
-                "true",
-            ])),
-            Self::CopyOut { container, path } => {
-                a.extend(words(&["cp", &format!("{container}:{path}"), "-"]))
-            }
     CliCommand {
         line: shell::join(&argv),
         argv,
@@ -441,6 +441,34 @@ mod tests {
             "docker images -a"
         );
         assert_eq!(line(DockerCommand::VolumeLs), "docker volume ls");
+        assert_eq!(
+            line(DockerCommand::VolumeCreate {
+                name: "db-data".into(),
+                driver: "local".into(),
+                labels: vec!["team=web app".into()],
+            }),
+            "docker volume create --driver local --label 'team=web app' db-data"
+        );
+        assert_eq!(
+            line(DockerCommand::VolumeRm {
+                name: "db-data".into()
+            }),
+            "docker volume rm db-data"
+        );
+        assert_eq!(
+            line(DockerCommand::VolumePrune {
+                all: true,
+                label: Some("berth.test=1".into()),
+            }),
+            "docker volume prune -f --all --filter label=berth.test=1"
+        );
+        assert_eq!(
+            line(DockerCommand::CopyOut {
+                container: "berth-browse-1".into(),
+                path: "/v/my file".into(),
+            }),
+            "docker cp 'berth-browse-1:/v/my file' -"
+        );
     }
 
     #[test]
@@ -486,34 +514,6 @@ mod tests {
         );
     }
 
-        assert_eq!(
-            line(DockerCommand::VolumeCreate {
-                name: "db-data".into(),
-                driver: "local".into(),
-                labels: vec!["team=web app".into()],
-            }),
-            "docker volume create --driver local --label 'team=web app' db-data"
-        );
-        assert_eq!(
-            line(DockerCommand::VolumeRm {
-                name: "db-data".into()
-            }),
-            "docker volume rm db-data"
-        );
-        assert_eq!(
-            line(DockerCommand::VolumePrune {
-                all: true,
-                label: Some("berth.test=1".into()),
-            }),
-            "docker volume prune -f --all --filter label=berth.test=1"
-        );
-        assert_eq!(
-            line(DockerCommand::CopyOut {
-                container: "berth-browse-1".into(),
-                path: "/v/my file".into(),
-            }),
-            "docker cp 'berth-browse-1:/v/my file' -"
-        );
     #[test]
     fn renders_every_prune_with_and_without_a_label() {
         let p = |what, label: Option<&str>| {
