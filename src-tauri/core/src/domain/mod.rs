@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod cli_equiv;
 pub mod container;
+pub mod echo;
 pub mod engine_info;
 pub mod engines;
 pub mod first_run;

@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::echo::echo;
+
 /// Docker Hub's registry, as full references name it.
 pub const DOCKER_HUB: &str = "docker.io";
 /// Docker Hub, as people call it.
@@ -16,13 +18,13 @@ pub const DOCKER_HUB_LABEL: &str = "Docker Hub";
 pub enum ReferenceError {
     #[error("an image reference cannot be empty")]
     Empty,
-    #[error("“{input}” is not a valid image reference: {why}")]
+    #[error("“{}” is not a valid image reference: {why}", echo(.input))]
     Invalid { input: String, why: String },
-    #[error("“{input}” cannot be used as a tag: it has a digest")]
+    #[error("“{}” cannot be used as a tag: it has a digest", echo(.input))]
     TagWithDigest { input: String },
     #[error("a registry name cannot be empty")]
     EmptyRegistry,
-    #[error("“{input}” is not a registry name: {why}")]
+    #[error("“{}” is not a registry name: {why}", echo(.input))]
     InvalidRegistry { input: String, why: String },
 }
 
@@ -427,7 +429,8 @@ fn valid_domain(d: &str) -> bool {
         None => (d, None),
     };
     if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.chars().all(|c| c.is_ascii_digit()) {
+        // A port the engine would only refuse after a request (`dial tcp: invalid port`).
+        if !p.chars().all(|c| c.is_ascii_digit()) || !matches!(p.parse::<u32>(), Ok(1..=65535)) {
             return false;
         }
     }
@@ -517,6 +520,30 @@ mod tests {
         assert!(e.contains("“Busybox:1”"), "{e}");
         let long = format!("app:{}", "x".repeat(129));
         assert!(parse_reference(&long).is_err());
+    }
+
+    /// Issue #13's corpus: `127.0.0.1:99999/x` reached the engine as a pull request.
+    #[test]
+    fn a_registry_port_is_1_to_65535() {
+        for bad in ["127.0.0.1:99999/x", "host:0/x", "host:65536/x:1"] {
+            assert!(parse_reference(bad).is_err(), "{bad}");
+            assert!(
+                RegistryName::parse(bad.split('/').next().unwrap()).is_err(),
+                "{bad}"
+            );
+        }
+        assert!(parse_reference("host:65535/x").is_ok());
+    }
+
+    /// A huge or control-character input is echoed short and escaped, never whole.
+    #[test]
+    fn messages_echo_the_input_short_and_escaped() {
+        let e = parse_reference(&format!("\u{0}{}", "A".repeat(100_000)))
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 400, "{} bytes", e.len());
+        assert!(e.contains("\\0"), "{e}");
+        assert!(!e.contains('\u{0}'), "{e}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::ports::{parse_ports, PortSpec};
 use super::replicas::Replicas;
 use super::shell;
 use super::BerthLabel;
+use crate::domain::echo::echo;
 
 /// The engine refuses memory limits under 6 MiB.
 pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
@@ -175,8 +176,91 @@ pub struct LaunchSpec {
     pub auto_remove: bool,
 }
 
+/// The longest one-line field (image, replicas, name, restart, memory, CPUs, network):
+/// image names stop at 255, and so does everything else worth typing there.
+pub const MAX_LINE_FIELD_CHARS: usize = 255;
+/// The longest multi-line field (command, env, ports, volumes, labels), in bytes: the form
+/// travels in a label of every replica and in the settings file.
+pub const MAX_TEXT_FIELD_BYTES: usize = 32 * 1024;
+/// The longest line of a multi-line field (a host path can be 4096 bytes).
+pub const MAX_TEXT_LINE_CHARS: usize = 4096;
+
+/// Fields too long, or with control characters, get one error each that does not repeat
+/// them (issue #13: a pasted 100 KB value came back whole in every message), and are not
+/// parsed further. Returns the form with those fields emptied, and the errors.
+fn screen(req: &LaunchRequest) -> (LaunchRequest, Vec<FieldError>) {
+    let mut screened = req.clone();
+    let mut errors = Vec::new();
+    let mut check = |field: LaunchField, value: &mut String, multi_line: bool| {
+        let problem = if multi_line {
+            if value.len() > MAX_TEXT_FIELD_BYTES {
+                Some(format!("is longer than {} KB", MAX_TEXT_FIELD_BYTES / 1024))
+            } else if value
+                .lines()
+                .any(|l| l.chars().count() > MAX_TEXT_LINE_CHARS)
+            {
+                Some(format!(
+                    "has a line longer than {MAX_TEXT_LINE_CHARS} characters"
+                ))
+            } else if value
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                Some("has control characters (such as NUL or escape)".to_string())
+            } else {
+                None
+            }
+        } else if value.chars().count() > MAX_LINE_FIELD_CHARS {
+            Some(format!("is longer than {MAX_LINE_FIELD_CHARS} characters"))
+        } else if value.chars().any(char::is_control) {
+            Some("has control characters (such as a line break, NUL or escape)".to_string())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            errors.push(FieldError::new(field, format!("this field {problem}")));
+            value.clear();
+        }
+    };
+    let r = &mut screened;
+    check(LaunchField::Image, &mut r.image, false);
+    check(LaunchField::Replicas, &mut r.replicas, false);
+    check(LaunchField::NamePattern, &mut r.name_pattern, false);
+    check(LaunchField::Command, &mut r.command, true);
+    check(LaunchField::Env, &mut r.env, true);
+    check(LaunchField::Ports, &mut r.ports, true);
+    check(LaunchField::Volumes, &mut r.volumes, true);
+    check(LaunchField::Labels, &mut r.labels, true);
+    check(LaunchField::Restart, &mut r.restart, false);
+    check(LaunchField::Memory, &mut r.memory, false);
+    check(LaunchField::Cpus, &mut r.cpus, false);
+    check(LaunchField::Network, &mut r.network, false);
+    (screened, errors)
+}
+
 /// Validates the whole form: the replica count and the spec, or every problem found.
 pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError>> {
+    let (screened, mut errors) = screen(req);
+    if errors.is_empty() {
+        return validate_screened(req);
+    }
+    // A field emptied by the screen is not also "missing": its own error says why.
+    if let Err(more) = validate_screened(&screened) {
+        let refused: Vec<LaunchField> = errors.iter().map(|e| e.field).collect();
+        errors.extend(more.into_iter().filter(|e| !refused.contains(&e.field)));
+    }
+    Err(errors)
+}
+
+/// Docker's rule for network names, plus `container:<name>` (share another container's).
+fn valid_network(network: &str) -> bool {
+    let name = network.strip_prefix("container:").unwrap_or(network);
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+fn validate_screened(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut err = |field, message: String| errors.push(FieldError::new(field, message));
 
@@ -245,6 +329,15 @@ pub fn validate(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<FieldError
     let network = req.network.trim();
     if network.chars().any(char::is_whitespace) {
         err(LaunchField::Network, "a network name has no spaces".into());
+    } else if !network.is_empty() && !valid_network(network) {
+        err(
+            LaunchField::Network,
+            format!(
+                "“{}” is not a network name: letters, digits, `_`, `.` and `-`, starting with \
+                 a letter or digit",
+                echo(network)
+            ),
+        );
     }
     if req.auto_remove && !matches!(restart, None | Some(RestartPolicy::No)) {
         err(
@@ -558,6 +651,63 @@ pub fn parse_volumes(text: &str) -> Result<Vec<VolumeSpec>, Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue #13's corpus: a huge or control-character value gets one error that does not
+    /// repeat it, and no second error for the same field.
+    #[test]
+    fn huge_and_control_character_fields_are_refused_without_echo() {
+        let huge = "a".repeat(100 * 1024);
+        for (field, set) in [
+            (
+                LaunchField::Image,
+                (|r: &mut LaunchRequest, v: &str| r.image = v.into())
+                    as fn(&mut LaunchRequest, &str),
+            ),
+            (LaunchField::Ports, |r, v| r.ports = v.into()),
+            (LaunchField::Memory, |r, v| r.memory = v.into()),
+            (LaunchField::Env, |r, v| r.env = v.into()),
+        ] {
+            for value in [huge.as_str(), "x\u{0}y", "\u{1b}[31m"] {
+                let mut req = request();
+                set(&mut req, value);
+                let errors = validate(&req).unwrap_err();
+                let mine: Vec<&FieldError> = errors.iter().filter(|e| e.field == field).collect();
+                assert_eq!(mine.len(), 1, "{field:?} {errors:?}");
+                assert!(mine[0].message.starts_with("this field "), "{:?}", mine[0]);
+                assert!(!mine[0].message.contains('\u{0}') && mine[0].message.len() < 100);
+            }
+        }
+        // Line breaks and tabs are what multi-line fields are made of.
+        let mut req = request();
+        req.env = "A=1\r\nB=2\tx\n".into();
+        assert!(validate(&req).is_ok(), "{:?}", validate(&req));
+    }
+
+    #[test]
+    fn a_network_is_a_name() {
+        for bad in [
+            "a/../b",
+            "../../etc/passwd",
+            "x?y=1",
+            "ИМЯ",
+            "-rm",
+            "--privileged",
+            "😀",
+        ] {
+            let mut req = request();
+            req.network = bad.into();
+            let errors = validate(&req).unwrap_err();
+            assert!(
+                errors.iter().any(|e| e.field == LaunchField::Network),
+                "{bad}"
+            );
+        }
+        for good in ["", "bridge", "host", "my_net.1-a", "container:web-1"] {
+            let mut req = request();
+            req.network = good.into();
+            assert!(validate(&req).is_ok(), "{good}");
+        }
+    }
 
     fn request() -> LaunchRequest {
         LaunchRequest {

@@ -225,7 +225,10 @@ pub async fn prepare_launch(
     if !is_group_id(group.as_str()) {
         errors.push(FieldError::new(
             LaunchField::Image,
-            format!("bad launch group id {group:?}"),
+            format!(
+                "bad launch group id “{}”",
+                crate::domain::echo::echo(group.as_str())
+            ),
         ));
     }
     let mut pull = None;
