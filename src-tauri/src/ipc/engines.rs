@@ -37,10 +37,13 @@ pub fn switch_engine<R: Runtime>(
     state.switch(&app, &name)
 }
 
+/// Imports the docker contexts not configured yet. Contexts that skip TLS verification are
+/// imported (with verification on) only when named in `verify`, after the user chose to.
 #[tauri::command]
 pub fn import_docker_contexts<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, Arc<EnginesState>>,
+    verify: Option<Vec<String>>,
 ) -> Result<ImportReport, IpcError> {
-    state.import_contexts(&app)
+    state.import_contexts(&app, &verify.unwrap_or_default())
 }

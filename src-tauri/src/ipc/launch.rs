@@ -90,6 +90,8 @@ pub async fn launch<R: tauri::Runtime>(
     ticket: Ticket,
     on_progress: Channel<Vec<ReplicaProgress>>,
     on_pull: Channel<PullProgress>,
+    // The dialog's "Remember environment values with this image" (off unless ticked, #13).
+    remember_env: Option<bool>,
 ) -> Result<LaunchOutcome, IpcError> {
     let engine = hub.engine()?;
     let form = request.clone();
@@ -108,7 +110,7 @@ pub async fn launch<R: tauri::Runtime>(
     let outcome = running.join().await??;
     // Issue #6: an image something was launched from becomes a recent image, with this form.
     if !outcome.running_ids().is_empty() {
-        settings.remember_launch(&app, &request);
+        settings.remember_launch_choosing(&app, &request, remember_env.unwrap_or(false));
     }
     Ok(outcome)
 }

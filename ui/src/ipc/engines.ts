@@ -5,6 +5,7 @@ import type { EnginesSetup } from "./bindings/EnginesSetup";
 import type { ImportReport } from "./bindings/ImportReport";
 
 export type { EnginesPanel, EnginesSetup, ImportReport };
+export type { SkipVerifyContext } from "./bindings/SkipVerifyContext";
 export type { EngineConfig } from "./bindings/EngineConfig";
 export type { EngineFlavor } from "./bindings/EngineFlavor";
 export type { EngineOverview } from "./bindings/EngineOverview";
@@ -30,9 +31,11 @@ export function switchEngine(name: string): Promise<void> {
   return call<void>("switch_engine", { name });
 }
 
-/** Adds the docker CLI's contexts that are not configured yet. */
-export function importDockerContexts(): Promise<ImportReport> {
-  return call<ImportReport>("import_docker_contexts");
+/** Adds the docker CLI's contexts that are not configured yet. Contexts that skip TLS
+ *  verification come back in `skip_verification`; they are imported (with verification on)
+ *  only when named in `verify`. */
+export function importDockerContexts(verify: string[] = []): Promise<ImportReport> {
+  return call<ImportReport>("import_docker_contexts", { verify });
 }
 
 /** A status or a count in the engines overview changed. */

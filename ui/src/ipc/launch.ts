@@ -32,8 +32,10 @@ export function launch(
   group: GroupId,
   onProgress: (batch: ReplicaProgress[]) => void,
   onPull: (progress: PullProgress) => void = () => {},
+  /** Keep the environment values in the recent image (they may hold secrets; #13). */
+  rememberEnv = false,
 ): Stream<LaunchOutcome> {
-  return subscribe<LaunchOutcome>("launch", { request, group }, { onProgress, onPull }, "cancel_launch");
+  return subscribe<LaunchOutcome>("launch", { request, group, rememberEnv }, { onProgress, onPull }, "cancel_launch");
 }
 
 /** Removes containers a launch made; resolves with `name: reason` per failure. */

@@ -9,6 +9,8 @@ use super::EngineStatus;
 
 pub const ENGINES_VERSION: u32 = 1;
 pub const MAX_ENGINES: usize = 32;
+/// The longest address, path or origin of an engine (a path is at most 4096 on Linux).
+pub const MAX_ENGINE_TEXT: usize = 4096;
 
 /// How Berth reaches an engine; plain TCP is the one the UI warns about.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -56,6 +58,29 @@ impl EngineConfig {
         let name = self.name.trim();
         if name.is_empty() || name.len() > 64 {
             errors.push("an engine needs a name of 1-64 characters".into());
+        }
+        // The list is also read from a file someone else may have written: no control
+        // characters in what is shown or passed on, and bounded lengths.
+        if name.chars().any(char::is_control) {
+            errors.push(format!("engine {name:?}: the name has control characters"));
+        }
+        let texts = [
+            Some(&self.endpoint),
+            self.tls_ca.as_ref(),
+            self.tls_cert.as_ref(),
+            self.tls_key.as_ref(),
+            self.ssh_config.as_ref(),
+            Some(&self.origin),
+        ];
+        if texts
+            .into_iter()
+            .flatten()
+            .any(|t| t.len() > MAX_ENGINE_TEXT || t.chars().any(char::is_control))
+        {
+            errors.push(format!(
+                "engine {name:?}: an address, path or origin is longer than {MAX_ENGINE_TEXT} \
+                 characters or has control characters"
+            ));
         }
         let ep = self.endpoint.trim();
         let scheme_ok = ["unix://", "tcp://", "https://", "ssh://"]
@@ -168,6 +193,81 @@ impl EnginesSetup {
     }
 }
 
+/// The stored list as read, entry by entry: the good entries, and one line per entry (or
+/// active engine) left out, naming it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StoredEngines {
+    pub setup: EnginesSetup,
+    pub dropped: Vec<String>,
+}
+
+/// A name from a file, fit to quote in a notice: escaped (`{:?}`) and cut.
+fn quoted(name: &str) -> String {
+    let cut: String = name.chars().take(64).collect();
+    if cut.len() < name.len() {
+        format!("{cut:?}…")
+    } else {
+        format!("{cut:?}")
+    }
+}
+
+impl EnginesSetup {
+    /// Reads the stored list (`{"engines": [...], "active": ...}`) one entry at a time: an
+    /// entry that does not parse (missing fields, a transport Berth does not know, hostile
+    /// values), fails validation, repeats a name, is named like the local engine or is past
+    /// [`MAX_ENGINES`] is left out and named in `dropped`; the rest load. An active engine
+    /// that is not in the list is dropped too (the docker CLI's choice is used). `Err`: the
+    /// document itself is not such an object.
+    pub fn from_stored(value: serde_json::Value) -> Result<StoredEngines, String> {
+        let serde_json::Value::Object(mut doc) = value else {
+            return Err("the engine list is not a JSON object".into());
+        };
+        let entries = match doc.remove("engines") {
+            None | Some(serde_json::Value::Null) => Vec::new(),
+            Some(serde_json::Value::Array(items)) => items,
+            Some(_) => return Err("\"engines\" is not a list".into()),
+        };
+        let mut out = StoredEngines::default();
+        for (i, item) in entries.into_iter().enumerate() {
+            let label = match item.get("name").and_then(|n| n.as_str()) {
+                Some(name) => format!("engine {} ({})", i + 1, quoted(name)),
+                None => format!("engine {}", i + 1),
+            };
+            let config = match serde_json::from_value::<EngineConfig>(item) {
+                Ok(c) => c,
+                Err(e) => {
+                    out.dropped.push(format!("{label}: {e}"));
+                    continue;
+                }
+            };
+            let mut candidate = out.setup.clone();
+            candidate.engines.push(config);
+            match candidate.validate() {
+                Ok(()) => out.setup = candidate,
+                Err(errors) => out.dropped.push(format!("{label}: {}", errors.join("; "))),
+            }
+        }
+        match doc.remove("active") {
+            None | Some(serde_json::Value::Null) => {}
+            Some(serde_json::Value::String(active))
+                if out.setup.engines.iter().any(|e| e.name == active) =>
+            {
+                out.setup.active = Some(active);
+            }
+            Some(other) => {
+                let shown = match &other {
+                    serde_json::Value::String(s) => quoted(s),
+                    _ => "a value that is not a name".into(),
+                };
+                out.dropped.push(format!(
+                    "the active engine {shown} is not in the list; the docker CLI's engine is used"
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// The name the overview gives the engine the docker CLI would use.
 pub const LOCAL_ENGINE: &str = "local";
 
@@ -238,6 +338,67 @@ mod tests {
         assert!(setup.validate().is_ok());
         setup.engines.push(engine("local", "unix:///c"));
         assert!(setup.validate().is_err());
+    }
+
+    #[test]
+    fn one_bad_stored_entry_drops_that_entry_not_the_list() {
+        let good = |name: &str| {
+            serde_json::json!({"name": name, "endpoint": "unix:///run/podman.sock",
+                "tls_ca": null, "tls_cert": null, "tls_key": null, "ssh_config": null, "origin": ""})
+        };
+        let mut bad_transport = good("ftp");
+        bad_transport["endpoint"] = "ftp://host".into();
+        let mut hostile = good("evil\u{1b}[2J");
+        hostile["endpoint"] = "unix:///x".into();
+        let mut long = good("long");
+        long["tls_ca"] = "/".repeat(5000).into();
+        let mut first_alpha = good("alpha");
+        first_alpha["endpoint"] = "unix:///other".into();
+        let doc = serde_json::json!({
+            "engines": [
+                good("alpha"),
+                bad_transport,
+                {"name": "missing-fields"},
+                42,
+                hostile,
+                long,
+                first_alpha,
+                good("LOCAL"),
+                good("beta"),
+            ],
+            "active": "ftp",
+        });
+        let stored = EnginesSetup::from_stored(doc).unwrap();
+        let names: Vec<_> = stored
+            .setup
+            .engines
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect();
+        assert_eq!(names, ["alpha", "beta"]);
+        assert_eq!(stored.setup.active, None);
+        let dropped = stored.dropped.join("\n");
+        assert_eq!(stored.dropped.len(), 8, "{dropped}");
+        for named in [
+            "engine 2 (\"ftp\")",
+            "engine 3 (\"missing-fields\")",
+            "engine 4:",
+            "engine 5 (\"evil\\u{1b}[2J\")",
+            "engine 6 (\"long\")",
+            "two engines are named \"alpha\"",
+            "engine 8 (\"LOCAL\")",
+            "the active engine \"ftp\" is not in the list",
+        ] {
+            assert!(dropped.contains(named), "{named} in\n{dropped}");
+        }
+        assert!(stored.setup.validate().is_ok());
+        // The document itself must be an object with a list.
+        assert!(EnginesSetup::from_stored(serde_json::json!([1])).is_err());
+        assert!(EnginesSetup::from_stored(serde_json::json!({"engines": "x"})).is_err());
+        let many: Vec<_> = (0..40).map(|i| good(&format!("e{i}"))).collect();
+        let stored = EnginesSetup::from_stored(serde_json::json!({ "engines": many })).unwrap();
+        assert_eq!(stored.setup.engines.len(), MAX_ENGINES);
+        assert_eq!(stored.dropped.len(), 40 - MAX_ENGINES);
     }
 
     #[test]

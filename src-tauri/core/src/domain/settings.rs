@@ -67,7 +67,12 @@ impl LaunchPreset {
 #[ts(export)]
 pub struct RecentImage {
     pub image: String,
+    /// The form, without its environment values unless `keep_env` (they may hold secrets).
     pub request: LaunchRequest,
+    /// The user ticked "Remember environment values with this image". Files written before
+    /// it existed load as `false`, and their values are dropped on load.
+    #[serde(default)]
+    pub keep_env: bool,
 }
 
 impl RecentImage {
@@ -134,6 +139,9 @@ impl Default for Settings {
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[ts(export)]
 pub enum SettingsProblem {
+    /// Not read at all: not a regular file, too large, unreadable (`safe_file::ReadProblem`).
+    #[error("the settings file was not read: {message}")]
+    NotRead { message: String },
     #[error("the settings file is not valid JSON: {message}")]
     Corrupt { message: String },
     #[error("the settings file has invalid values: {message}")]
@@ -208,8 +216,20 @@ impl Settings {
 
     /// Puts the launched image first in the recent images with the form used (replacing
     /// an older entry of the same image), capped at [`MAX_RECENT_IMAGES`]. A form the
-    /// launch validator refuses is not remembered.
+    /// launch validator refuses is not remembered. Environment values are kept only if the
+    /// user chose so for this image before (see [`Settings::remember_launch_choosing`]).
     pub fn remember_launch(&mut self, request: &LaunchRequest) -> bool {
+        self.remember(request, None)
+    }
+
+    /// [`Settings::remember_launch`] from the launch dialog, whose tick box "Remember
+    /// environment values with this image" is `keep_env`.
+    pub fn remember_launch_choosing(&mut self, request: &LaunchRequest, keep_env: bool) -> bool {
+        self.remember(request, Some(keep_env))
+    }
+
+    /// `keep_env` `None`: the image's earlier choice (none: values are not kept).
+    fn remember(&mut self, request: &LaunchRequest, keep_env: Option<bool>) -> bool {
         let image = request.image.trim().to_string();
         let request = LaunchRequest {
             image: image.clone(),
@@ -218,8 +238,24 @@ impl Settings {
         if image.is_empty() || validate_launch(&request).is_err() {
             return false;
         }
+        let keep_env = keep_env.unwrap_or_else(|| self.recent(&image).is_some_and(|r| r.keep_env));
+        let request = if keep_env {
+            request
+        } else {
+            LaunchRequest {
+                env: String::new(),
+                ..request
+            }
+        };
         self.recent_images.retain(|r| r.image != image);
-        self.recent_images.insert(0, RecentImage { image, request });
+        self.recent_images.insert(
+            0,
+            RecentImage {
+                image,
+                request,
+                keep_env,
+            },
+        );
         self.recent_images.truncate(MAX_RECENT_IMAGES);
         true
     }
@@ -289,7 +325,7 @@ impl Settings {
         if version > SETTINGS_VERSION {
             return Err(SettingsProblem::TooNew { version });
         }
-        let migrated = version < SETTINGS_VERSION;
+        let mut migrated = version < SETTINGS_VERSION;
         if version < 2 {
             value = migrate_v1(value).map_err(invalid)?;
         }
@@ -330,10 +366,17 @@ impl Settings {
             } else if settings.recent(entry.image.trim()).is_none()
                 && settings.recent_images.len() < MAX_RECENT_IMAGES
             {
-                settings.recent_images.push(RecentImage {
+                let mut entry = RecentImage {
                     image: entry.image.trim().to_string(),
                     ..entry
-                });
+                };
+                // Values stored without the user's say (older Berths kept them all): dropped,
+                // and the file rewritten without them.
+                if !entry.keep_env && !entry.request.env.is_empty() {
+                    entry.request.env.clear();
+                    migrated = true;
+                }
+                settings.recent_images.push(entry);
             }
         }
         settings.validate().map_err(|e| invalid(e.join("; ")))?;
@@ -582,6 +625,42 @@ mod tests {
         assert!(!s.remember_launch(&form("  ", "1")));
         assert_eq!(s.recent_images[0].image, "img3");
         assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn environment_values_are_remembered_only_when_asked() {
+        let form = LaunchRequest {
+            image: "web".into(),
+            replicas: "1".into(),
+            env: "TOKEN=s3cret".into(),
+            ..Default::default()
+        };
+        let mut s = Settings::default();
+        assert!(s.remember_launch_choosing(&form, false));
+        assert_eq!(s.recent_images[0].request.env, "");
+        assert!(!serde_json::to_string(&s).unwrap().contains("s3cret"));
+        // Ticked: kept, and a replay from the tray (None) keeps the image's choice.
+        assert!(s.remember_launch_choosing(&form, true));
+        assert_eq!(s.recent_images[0].request.env, "TOKEN=s3cret");
+        assert!(s.remember_launch(&form));
+        assert!(s.recent_images[0].keep_env);
+        assert_eq!(s.recent_images[0].request.env, "TOKEN=s3cret");
+        let loaded = Settings::load(&serde_json::to_string(&s).unwrap());
+        assert_eq!(loaded.settings, s);
+        assert!(!loaded.migrated);
+
+        // A file from before the choice existed (values without `keep_env`): the values go
+        // and the file is to be rewritten without them.
+        let mut doc = serde_json::to_value(&s).unwrap();
+        doc["recent_images"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("keep_env");
+        let loaded = Settings::load(&doc.to_string());
+        assert_eq!(loaded.problem, None);
+        assert!(loaded.migrated);
+        assert_eq!(loaded.settings.recent_images[0].request.env, "");
+        assert!(!loaded.settings.recent_images[0].keep_env);
     }
 
     #[test]

@@ -37,15 +37,27 @@ pub struct SkippedContext {
     pub reason: String,
 }
 
+/// What the docker CLI's contexts give.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DockerContexts {
+    /// Ready to import as they are.
+    pub found: Vec<EngineConfig>,
+    /// TLS contexts that skip verification (`SkipTLSVerify`), as Berth would import them:
+    /// with verification on against the context's CA. Imported only if the user says so
+    /// (they may fail to connect: the engine's certificate may not match the CA).
+    pub skip_verification: Vec<EngineConfig>,
+    pub skipped: Vec<SkippedContext>,
+}
+
 /// Every context under `config_dir` (the docker CLI's `~/.docker`) with a docker endpoint.
-/// A missing contexts directory is simply "no contexts".
-pub fn docker_contexts(
-    config_dir: &Path,
-) -> Result<(Vec<EngineConfig>, Vec<SkippedContext>), EngineError> {
+/// A missing contexts directory is simply "no contexts". Berth always verifies TLS: a
+/// context that skips verification is never imported as plain TCP; with its CA it is set
+/// apart for the user to choose, without one it cannot be verified and is skipped, saying so.
+pub fn docker_contexts(config_dir: &Path) -> Result<DockerContexts, EngineError> {
     let meta_root = config_dir.join("contexts/meta");
     let entries = match std::fs::read_dir(&meta_root) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((vec![], vec![])),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DockerContexts::default()),
         Err(e) => {
             return Err(EngineError::BadEndpoint {
                 endpoint: meta_root.display().to_string(),
@@ -54,6 +66,7 @@ pub fn docker_contexts(
         }
     };
     let mut found = Vec::new();
+    let mut skip_verification = Vec::new();
     let mut skipped = Vec::new();
     for entry in entries.flatten() {
         let dir = entry.file_name().to_string_lossy().into_owned();
@@ -102,12 +115,22 @@ pub fn docker_contexts(
         } else {
             (None, None)
         };
-        let mut origin = format!("docker context \"{}\"", meta.name);
-        if docker.skip_tls_verify {
-            // Berth never skips verification; say so rather than silently differ.
-            origin.push_str(" (its SkipTLSVerify is ignored: Berth always verifies)");
+        // SkipTLSVerify only means something for TLS (tcp://); the CLI ignores it otherwise.
+        let skips = docker.skip_tls_verify && is_tcp;
+        if skips && tls_ca.is_none() {
+            skipped.push(skip(format!(
+                "context {:?} skips TLS verification and has no CA certificate (ca.pem); \
+                 Berth always verifies certificates, so it cannot import it: add the engine \
+                 by hand with its CA",
+                meta.name
+            )));
+            continue;
         }
-        found.push(EngineConfig {
+        let mut origin = format!("docker context \"{}\"", meta.name);
+        if skips {
+            origin.push_str(" (the context skips TLS verification; Berth verifies it)");
+        }
+        let config = EngineConfig {
             name: meta.name,
             endpoint: docker.host,
             tls_ca,
@@ -115,10 +138,20 @@ pub fn docker_contexts(
             tls_key,
             ssh_config: None,
             origin,
-        });
+        };
+        if skips {
+            skip_verification.push(config);
+        } else {
+            found.push(config);
+        }
     }
     found.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((found, skipped))
+    skip_verification.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(DockerContexts {
+        found,
+        skip_verification,
+        skipped,
+    })
 }
 
 #[cfg(test)]
@@ -126,13 +159,17 @@ mod tests {
     use super::*;
 
     fn write_context(dir: &Path, name: &str, host: &str, tls: &[&str]) {
+        write_context_skipping(dir, name, host, tls, false)
+    }
+
+    fn write_context_skipping(dir: &Path, name: &str, host: &str, tls: &[&str], skip: bool) {
         let hex = context_dir_name(name);
         let meta = dir.join("contexts/meta").join(&hex);
         std::fs::create_dir_all(&meta).unwrap();
         let body = serde_json::json!({
             "Name": name,
             "Metadata": {"Description": "test"},
-            "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": false}}
+            "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": skip}}
         });
         std::fs::write(meta.join("meta.json"), body.to_string()).unwrap();
         if !tls.is_empty() {
@@ -159,7 +196,12 @@ mod tests {
         std::fs::create_dir_all(&junk).unwrap();
         std::fs::write(junk.join("meta.json"), "{not json").unwrap();
 
-        let (engines, skipped) = docker_contexts(dir.path()).unwrap();
+        let DockerContexts {
+            found: engines,
+            skip_verification,
+            skipped,
+        } = docker_contexts(dir.path()).unwrap();
+        assert!(skip_verification.is_empty());
         let names: Vec<_> = engines.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(names, ["builder", "plain", "remote"]);
         let remote = &engines[2];
@@ -174,6 +216,36 @@ mod tests {
     #[test]
     fn no_contexts_directory_is_no_contexts() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(docker_contexts(dir.path()).unwrap().0, vec![]);
+        assert_eq!(
+            docker_contexts(dir.path()).unwrap(),
+            DockerContexts::default()
+        );
+    }
+
+    #[test]
+    fn a_context_that_skips_verification_is_never_plain_tcp() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write_context_skipping(d, "lab", "tcp://10.1.1.3:2376", &["ca.pem"], true);
+        write_context_skipping(d, "nocert", "tcp://10.1.1.4:2376", &[], true);
+        // Meaningless on a socket: imported as it is.
+        write_context_skipping(d, "sock", "unix:///run/x.sock", &[], true);
+        let contexts = docker_contexts(d).unwrap();
+        let names = |v: &[EngineConfig]| v.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&contexts.found), ["sock"]);
+        // Set apart for the user, with verification on against its CA.
+        assert_eq!(names(&contexts.skip_verification), ["lab"]);
+        let lab = &contexts.skip_verification[0];
+        assert!(lab.tls_ca.as_ref().unwrap().ends_with("docker/ca.pem"));
+        assert!(
+            lab.origin.contains("skips TLS verification"),
+            "{}",
+            lab.origin
+        );
+        assert!(lab.validate().is_ok());
+        // No CA: it cannot be verified, so it is not imported at all, and says why.
+        assert_eq!(contexts.skipped.len(), 1);
+        assert!(contexts.skipped[0].reason.contains("no CA certificate"));
+        assert!(contexts.skipped[0].reason.contains("always verifies"));
     }
 }

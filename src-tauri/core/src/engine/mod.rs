@@ -25,7 +25,7 @@ mod swarm;
 mod volumes;
 
 pub use client::Engine;
-pub use contexts::{docker_contexts, SkippedContext};
+pub use contexts::{docker_contexts, DockerContexts, SkippedContext};
 pub use create::create_body;
 pub use credentials::{CredentialError, CredentialStore, RegistryLogin, Secret};
 pub use endpoint::{

@@ -3,6 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::safe_file;
+
 /// Why an export was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -25,8 +27,9 @@ pub fn unix_secs() -> u64 {
         .unwrap_or_default()
 }
 
-/// Writes `contents` to `dir/file_name`, creating `dir`; returns the file's path.
-/// `file_name` must already be safe (each capability names its own files).
+/// Writes `contents` to `dir/file_name`, creating `dir`; returns the file's path. Written
+/// atomically with mode 0600 (`safe_file`): logs may hold secrets, and a failed save leaves
+/// no half file. `file_name` must already be safe (each capability names its own files).
 pub async fn write_export(
     dir: &Path,
     file_name: &str,
@@ -38,7 +41,12 @@ pub async fn write_export(
         reason: e.to_string(),
     };
     tokio::fs::create_dir_all(dir).await.map_err(io)?;
-    tokio::fs::write(&path, contents).await.map_err(io)?;
+    let target = path.clone();
+    tokio::task::spawn_blocking(move || safe_file::write_atomic(&target, contents.as_bytes()))
+        .await
+        .map_err(std::io::Error::other)
+        .and_then(|r| r)
+        .map_err(io)?;
     Ok(path)
 }
 
@@ -61,6 +69,11 @@ mod tests {
             .unwrap();
         assert_eq!(path, dir.join("web-stats-1.csv"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a,b\n");
+        // Only the user can read it (logs may hold secrets), and no temporary file is left.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
 
         // A file where the folder should be: the error names the path.
         let blocked = root.path().join("file");

@@ -41,6 +41,7 @@ beforeEach(() => {
   mocked.getSettings.mockResolvedValue({
     settings: settings([{ name: "web", request: stored }]),
     notice: null,
+    file_notices: [],
     tray_notice: false,
   });
 });
@@ -84,7 +85,7 @@ describe("PresetBar", () => {
   });
 
   it("takes no room with nothing saved, and opens itself when there are presets", async () => {
-    mocked.getSettings.mockResolvedValueOnce({ settings: settings([]), notice: null, tray_notice: false });
+    mocked.getSettings.mockResolvedValueOnce({ settings: settings([]), notice: null, file_notices: [], tray_notice: false });
     const empty = render(PresetBar, { form: emptyRequest("busybox"), canSave: true, onapply: vi.fn() });
     await waitFor(() => expect(mocked.getSettings).toHaveBeenCalled());
     expect(empty.queryByTestId("launch-presets")).toBeNull();

@@ -6,6 +6,6 @@ import type { EngineOverview } from "./EngineOverview";
  */
 export type EnginesPanel = { engines: Array<EngineOverview>, 
 /**
- * The stored engine list was unusable and kept aside (shown once).
+ * The stored engine list, or some of its entries, could not be used (this run).
  */
 notice: string | null, };

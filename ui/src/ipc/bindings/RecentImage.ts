@@ -4,4 +4,13 @@ import type { LaunchRequest } from "./LaunchRequest";
 /**
  * An image the user launched from, with the form used, so "Launch another" can repeat it.
  */
-export type RecentImage = { image: string, request: LaunchRequest, };
+export type RecentImage = { image: string, 
+/**
+ * The form, without its environment values unless `keep_env` (they may hold secrets).
+ */
+request: LaunchRequest, 
+/**
+ * The user ticked "Remember environment values with this image". Files written before
+ * it existed load as `false`, and their values are dropped on load.
+ */
+keep_env: boolean, };

@@ -3,4 +3,4 @@
 /**
  * Why the stored settings were not used.
  */
-export type SettingsProblem = { "kind": "corrupt", message: string, } | { "kind": "invalid", message: string, } | { "kind": "too_new", version: number, } | { "kind": "entries_dropped", message: string, };
+export type SettingsProblem = { "kind": "not_read", message: string, } | { "kind": "corrupt", message: string, } | { "kind": "invalid", message: string, } | { "kind": "too_new", version: number, } | { "kind": "entries_dropped", message: string, };

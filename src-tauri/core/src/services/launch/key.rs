@@ -6,15 +6,15 @@
 //! A file that cannot be read is an error, never replaced: a new secret would turn every
 //! group this Berth launched into a foreign one.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
 use crate::domain::launch::seal::{self, AdoptedSpec, LaunchKey, KEY_LEN};
+use crate::services::safe_file::{self, ReadProblem};
 
 /// The file's name in the config folder.
 pub const KEY_FILE: &str = "launch-key.json";
@@ -151,21 +151,32 @@ impl GroupSigner {
 }
 
 fn read(path: &Path) -> Result<LaunchKey, LaunchKeyError> {
-    let read_err = |source| LaunchKeyError::Read {
-        path: path.to_path_buf(),
-        source,
+    let text = match safe_file::read_untrusted(path, MAX_KEY_FILE) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Err(LaunchKeyError::Read {
+                path: path.to_path_buf(),
+                source: std::io::ErrorKind::NotFound.into(),
+            })
+        }
+        Err(ReadProblem::NotAFile { .. }) => {
+            return Err(LaunchKeyError::NotAFile {
+                path: path.to_path_buf(),
+            })
+        }
+        Err(ReadProblem::TooLarge { size, .. }) => {
+            return Err(LaunchKeyError::TooLarge {
+                path: path.to_path_buf(),
+                size,
+            })
+        }
+        Err(problem @ (ReadProblem::Unreadable { .. } | ReadProblem::NotText)) => {
+            return Err(LaunchKeyError::Damaged {
+                path: path.to_path_buf(),
+                reason: problem.to_string(),
+            })
+        }
     };
-    let file = File::open(path).map_err(read_err)?;
-    let mut text = String::new();
-    file.take(MAX_KEY_FILE + 1)
-        .read_to_string(&mut text)
-        .map_err(read_err)?;
-    if text.len() as u64 > MAX_KEY_FILE {
-        return Err(LaunchKeyError::TooLarge {
-            path: path.to_path_buf(),
-            size: text.len() as u64,
-        });
-    }
     let damaged = |reason: String| LaunchKeyError::Damaged {
         path: path.to_path_buf(),
         reason,
@@ -185,17 +196,13 @@ fn read(path: &Path) -> Result<LaunchKey, LaunchKeyError> {
     Ok(LaunchKey::new(secret, file.adopted))
 }
 
-/// Temporary file (0600, created new), fsync, rename over the old one, fsync the folder:
-/// a crash leaves the old file or the new one, never half of either.
+/// Through `safe_file::write_atomic` (temporary file created new with mode 0600, fsync,
+/// rename, fsync of the folder): a crash leaves the old file or the new one, never half.
 fn write_atomically(
     path: &Path,
     secret_hex: String,
     adopted: Vec<AdoptedSpec>,
 ) -> Result<(), LaunchKeyError> {
-    let write_err = |source| LaunchKeyError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
     let body = KeyFile {
         version: FORMAT_VERSION,
         key: secret_hex,
@@ -203,27 +210,10 @@ fn write_atomically(
     };
     // Plain strings only: serialising cannot fail.
     let text = serde_json::to_string_pretty(&body).unwrap_or_default();
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{KEY_FILE}.{}-{nanos}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temp, path)?;
-        File::open(dir)?.sync_all()
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result.map_err(write_err)
+    safe_file::write_atomic(path, text.as_bytes()).map_err(|source| LaunchKeyError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// The process's signer; set by [`install`] or on first use.
