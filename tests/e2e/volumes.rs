@@ -107,3 +107,220 @@ async fn volumes_view_lists_volumes_with_their_containers_live() -> Result<(), A
     app.close().await;
     Ok(())
 }
+
+/// The whole volume flow on the real window: a bad name refused as typed, a volume created
+/// through the dialog and seen in the list, written by a container, browsed (a folder opened,
+/// a file downloaded and compared), removal refused while a stopped container holds it
+/// (naming it), then removed through the confirm.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_volume_is_created_browsed_and_removed_with_the_confirm() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let mut volumes = Volumes(Vec::new());
+    let run = TestRun::new("volume-flow");
+    let vol = run.name("flow");
+    volumes.0.push(vol.clone());
+    let file = format!("{}.txt", run.id());
+    let content = format!("hello from {}\n", run.id());
+
+    let app = App::launch(
+        "a_volume_is_created_browsed_and_removed_with_the_confirm",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-volumes]", SETTLE).await?;
+        app.click("[data-testid=volume-new]", SETTLE).await?;
+
+        // A name with a space: said at once, Create stays off, nothing reaches the engine.
+        app.type_into("[data-testid=volume-create-name]", "my data", SETTLE)
+            .await?;
+        let problem = app
+            .wait_for_css("[data-testid=volume-create-problem]", SETTLE)
+            .await?;
+        let said = text_of(&problem).await?;
+        assert!(said.contains("space"), "{said:?}");
+        let go = app
+            .wait_for_css("[data-testid=volume-create-go]", SETTLE)
+            .await?;
+        assert!(
+            go.attr("disabled").await.ok().flatten().is_some(),
+            "Create is off"
+        );
+        app.screenshot("volumes-create-bad-name").await?;
+
+        app.type_into("[data-testid=volume-create-name]", &vol, SETTLE)
+            .await?;
+        app.type_into(
+            "[data-testid=volume-create-labels]",
+            &format!("berth.test={}\npurpose=e2e", run.id()),
+            SETTLE,
+        )
+        .await?;
+        let cli = app
+            .wait_for_css(
+                &format!(
+                    "[data-testid=volume-create-cli][data-line$={}]",
+                    css_str(&format!(" {vol}"))
+                ),
+                SETTLE,
+            )
+            .await?;
+        let line = cli
+            .attr("data-line")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+        assert!(line.starts_with("docker volume create --label"), "{line}");
+        app.screenshot("volumes-create").await?;
+        app.click("[data-testid=volume-create-go]", SETTLE).await?;
+        app.wait_for_css(&volume_row(&vol), LIVE_TARGET + LIVE_GRACE)
+            .await?;
+        let labels = docker([
+            "volume",
+            "inspect",
+            "-f",
+            "{{index .Labels \"purpose\"}}",
+            &vol,
+        ])?;
+        assert_eq!(labels.trim(), "e2e", "created with its labels");
+
+        // Written by a container, then browsed without starting anything.
+        let label = run.label();
+        docker([
+            "run",
+            "--rm",
+            "--label",
+            &label,
+            "-v",
+            &format!("{vol}:/d"),
+            BUSYBOX_IMAGE,
+            "sh",
+            "-c",
+            &format!(
+                "mkdir -p /d/notes && printf '{}' > /d/notes/{file}",
+                content.replace('\n', "\\n")
+            ),
+        ])?;
+        app.click(
+            &format!("{} [data-testid=volume-browse]", volume_row(&vol)),
+            SETTLE,
+        )
+        .await?;
+        app.click(
+            "[data-testid=volume-entry][data-name=notes] button.link",
+            SETTLE,
+        )
+        .await?;
+        let entry = app
+            .wait_for_css(
+                &format!("[data-testid=volume-entry][data-name={}]", css_str(&file)),
+                SETTLE,
+            )
+            .await?;
+        assert_eq!(
+            entry.attr("data-size").await.ok().flatten().as_deref(),
+            Some(content.len().to_string().as_str())
+        );
+        app.click(
+            &format!(
+                "[data-testid=volume-entry][data-name={}] [data-testid=volume-entry-download]",
+                css_str(&file)
+            ),
+            SETTLE,
+        )
+        .await?;
+        let saved = app
+            .wait_for_css("[data-testid=volume-download-saved]", SETTLE)
+            .await?;
+        let saved = text_of(&saved).await?;
+        let path = saved
+            .strip_prefix("Saved ")
+            .and_then(|s| s.rsplit_once(" ("))
+            .map(|(p, _)| p.to_string())
+            .ok_or_else(|| AppError::Setup(format!("no path in {saved:?}")))?;
+        let got = std::fs::read(&path);
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(got.ok().as_deref(), Some(content.as_bytes()), "{path}");
+        app.screenshot("volumes-browse").await?;
+        app.click("[data-testid=volume-browser-close]", SETTLE)
+            .await?;
+        // The helper is gone: nothing mounts the volume.
+        let holders = docker(["ps", "-aq", "--filter", &format!("volume={vol}")])?;
+        assert!(holders.trim().is_empty(), "helper left: {holders}");
+
+        // In use by a stopped container: refused, naming it.
+        let user = run.create(
+            "holder",
+            &["-v", &format!("{vol}:/data")],
+            BUSYBOX_IMAGE,
+            &["true"],
+        )?;
+        app.wait_for_css(
+            &format!("{}[data-users='1']", volume_row(&vol)),
+            LIVE_TARGET + LIVE_GRACE,
+        )
+        .await?;
+        app.click(
+            &format!("{} [data-testid=volume-remove]", volume_row(&vol)),
+            SETTLE,
+        )
+        .await?;
+        let refusal = app
+            .wait_for_css("[data-testid=volume-in-use]", SETTLE)
+            .await?;
+        let said = text_of(&refusal).await?;
+        assert!(said.contains(&user.name), "{said:?}");
+        app.screenshot("volumes-in-use").await?;
+        app.click("[data-testid=volume-in-use-close]", SETTLE)
+            .await?;
+        docker(["rm", &user.name])?;
+        app.wait_for_css(
+            &format!("{}[data-users='0']", volume_row(&vol)),
+            LIVE_TARGET + LIVE_GRACE,
+        )
+        .await?;
+
+        // Unused: the confirm names it and shows the command; then it goes.
+        app.click(
+            &format!("{} [data-testid=volume-remove]", volume_row(&vol)),
+            SETTLE,
+        )
+        .await?;
+        let confirm = app
+            .wait_for_css("[data-testid=volume-remove-confirm]", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=volume-remove-confirm-name]", SETTLE)
+            .await?;
+        let said = text_of(&confirm).await?;
+        assert!(said.contains(&vol), "{said:?}");
+        let want = format!("docker volume rm {vol}");
+        app.wait_until("the docker volume rm line", SETTLE, |c| {
+            let want = want.clone();
+            async move {
+                let el = c
+                    .find(fantoccini::Locator::Css(
+                        "[data-testid=volume-remove-confirm-command]",
+                    ))
+                    .await?;
+                Ok(el.text().await?.contains(&want).then_some(()))
+            }
+        })
+        .await?;
+        app.screenshot("volumes-remove-confirm").await?;
+        app.click("[data-testid=volume-remove-confirm-go]", SETTLE)
+            .await?;
+        app.wait_gone(&volume_row(&vol), LIVE_TARGET + LIVE_GRACE)
+            .await?;
+        assert!(
+            docker(["volume", "inspect", &vol]).is_err(),
+            "the engine no longer has it"
+        );
+        app.screenshot("volumes-removed").await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}

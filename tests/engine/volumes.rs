@@ -178,7 +178,7 @@ async fn volumes_are_created_refused_in_use_removed_and_pruned_as_previewed() ->
     )?;
     let err = volumes::remove(&engine, &kept).await.expect_err("in use");
     match &err {
-        VolumeError::InUse(e) => assert_eq!(e.users, [user.name.clone()]),
+        VolumeError::InUse(e) => assert_eq!(e.users, std::slice::from_ref(&user.name)),
         other => panic!("expected in use, got {other:?}"),
     }
     assert!(err.to_string().contains(&user.name), "{err}");
