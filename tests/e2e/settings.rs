@@ -1,5 +1,6 @@
 //! Settings: a change made in the Settings view survives a restart; a corrupt settings file
-//! is kept aside, the defaults load and the user is told.
+//! is kept aside, the defaults load and the user is told; so are files that are not regular
+//! files or too large, on every start (issue #13).
 
 use std::path::Path;
 
@@ -128,6 +129,60 @@ async fn a_corrupt_settings_file_is_kept_aside_and_reported() -> Result<(), AppE
     })
     .await?;
     app.close().await;
+    Ok(())
+}
+
+/// Issue #13: bad config files of every kind are kept aside and told on every start, in the
+/// real window: a settings.json that is a named pipe (a blocking read would hang Berth) and
+/// an engines.json of 100 MiB (past the read cap), twice over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_config_files_are_told_every_start() -> Result<(), AppError> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = config_dir("bad_config_files_are_told_every_start");
+    let env_dir = dir.to_string_lossy().to_string();
+    let setup = |e: std::io::Error| AppError::Setup(e.to_string());
+    for round in 1..=2 {
+        let fifo = dir.join("settings.json");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .map_err(setup)?;
+        assert!(made.success(), "mkfifo {}", fifo.display());
+        std::fs::File::create(dir.join("engines.json"))
+            .and_then(|f| f.set_len(100 << 20))
+            .map_err(setup)?;
+        let name = format!("bad_config_files_are_told_every_start-{round}");
+        let app = App::launch(&name, &[("BERTH_CONFIG_DIR", Some(env_dir.as_str()))]).await?;
+        app.check(async {
+            let banner = app
+                .wait_for_css("[data-testid=settings-notice][data-kind=not_read]", SETTLE)
+                .await?;
+            let text = text_of(&banner).await?;
+            assert!(text.contains("named pipe"), "{text}");
+            assert!(text.contains("settings.json.bad-"), "{text}");
+            let engines = app
+                .wait_for_css("[data-testid=file-notice]", SETTLE)
+                .await?;
+            let text = text_of(&engines).await?;
+            assert!(text.contains("engines.json"), "{text}");
+            assert!(text.contains("too large"), "{text}");
+            if round == 1 {
+                app.screenshot("bad-config-files").await?;
+            }
+            // Both files kept aside each time (two per start), none over another.
+            assert_eq!(backups(&dir), 2 * round, "in {}", dir.display());
+            // The defaults were written in the pipe's place, as a private regular file.
+            let meta = std::fs::metadata(dir.join("settings.json")).map_err(setup)?;
+            assert!(meta.is_file());
+            assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+            Ok(())
+        })
+        .await?;
+        app.close().await;
+        std::fs::remove_file(dir.join("settings.json")).map_err(setup)?;
+    }
+    // The 100 MiB copies are not kept past the test.
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 
