@@ -8,6 +8,7 @@
 
 mod actions;
 mod cli_equiv;
+mod compose;
 mod engines_overview;
 mod first_run;
 mod images;

@@ -1,6 +1,7 @@
 //! The IPC surface: thin commands, the error type the UI sees, and the events it listens to.
 
 pub mod commands;
+pub mod compose;
 pub mod containers;
 pub mod engines;
 pub mod error;

@@ -2,6 +2,7 @@
 
 pub mod actions;
 pub mod cli_equiv;
+pub mod compose;
 pub mod container;
 pub mod echo;
 pub mod engine_info;

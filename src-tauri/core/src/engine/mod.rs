@@ -4,6 +4,7 @@
 mod actions;
 mod build;
 mod client;
+mod compose;
 mod contexts;
 mod create;
 mod credentials;
@@ -26,6 +27,7 @@ mod volumes;
 
 pub use client::Engine;
 pub use contexts::{docker_contexts, DockerContexts, SkippedContext};
+pub use compose::ProjectNetwork;
 pub use create::create_body;
 pub use credentials::{CredentialError, CredentialStore, RegistryLogin, Secret};
 pub use endpoint::{

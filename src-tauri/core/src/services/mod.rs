@@ -1,6 +1,7 @@
 //! Long-running work with an owner and a cancellation token.
 
 pub mod actions;
+pub mod compose;
 pub mod deaths;
 pub mod engines;
 pub mod exports;
