@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use berth_core::domain::reconnect::ReconnectPolicy;
 use berth_core::domain::EngineStatus;
 use berth_core::engine::resolve_endpoint;
 use berth_core::services::{run_watcher, EngineHub, WatchSink, WatcherConfig};
@@ -180,8 +181,11 @@ async fn changing_the_endpoint_reconnects_at_once() -> TestResult {
     };
     let mut config = WatcherConfig::new(resolve);
     // A long backoff: the switch must not wait for it.
-    config.retry_min = Duration::from_secs(20);
-    config.retry_max = Duration::from_secs(20);
+    config.policy = Some(ReconnectPolicy {
+        base: Duration::from_secs(20),
+        cap: Duration::from_secs(20),
+        stable_after: Duration::from_secs(60),
+    });
     let task = tokio::spawn(run_watcher(hub.clone(), sink, config, cancel.clone()));
     let _stop = cancel.clone().drop_guard();
     let is_connected_to = |uri: String| move |s: &EngineStatus| matches!(s, EngineStatus::Connected { info } if info.endpoint == uri);

@@ -20,6 +20,7 @@ pub mod logs;
 pub mod plain_words;
 pub mod prune;
 pub mod pull;
+pub mod reconnect;
 pub mod reference;
 pub mod registry;
 pub mod settings;

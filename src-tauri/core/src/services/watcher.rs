@@ -1,6 +1,7 @@
 //! Keeps one connection to the engine alive and turns its event stream into debounced
-//! "inventory changed" signals. Reconnects by itself, with backoff, whenever the engine
-//! goes away; never polls the lists.
+//! "inventory changed" signals. Reconnects by itself whenever the engine goes away, waiting
+//! as [`crate::domain::reconnect`] says (short for a local socket, up to tens of seconds for
+//! a remote engine); never polls the lists.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::deaths::{ContainerDied, DeathTracker};
 use super::EngineHub;
+use crate::domain::reconnect::{Backoff, ReconnectPolicy};
 use crate::domain::EngineStatus;
 use crate::engine::{Endpoint, Engine, EngineError};
 
@@ -27,8 +29,9 @@ type Resolver = dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync;
 pub struct WatcherConfig {
     /// Events within this window after the first one are reported as one change.
     pub debounce: Duration,
-    pub retry_min: Duration,
-    pub retry_max: Duration,
+    /// The waits between tries; `None`: by the endpoint's transport
+    /// ([`ReconnectPolicy::for_transport`]).
+    pub policy: Option<ReconnectPolicy>,
     /// Resolved again on every reconnect, so a changed DOCKER_HOST context is picked up.
     pub resolve: Arc<Resolver>,
 }
@@ -37,8 +40,7 @@ impl WatcherConfig {
     pub fn new(resolve: Arc<Resolver>) -> Self {
         Self {
             debounce: Duration::from_millis(100),
-            retry_min: Duration::from_millis(250),
-            retry_max: Duration::from_secs(2),
+            policy: None,
             resolve,
         }
     }
@@ -56,13 +58,26 @@ pub async fn run_watcher(
             sink.status_changed(&status);
         }
     };
-    let mut backoff = config.retry_min;
+    let policy_for = |resolved: &Result<Endpoint, EngineError>| {
+        config.policy.unwrap_or_else(|| {
+            ReconnectPolicy::for_transport(
+                resolved.as_ref().ok().and_then(Endpoint::transport_kind),
+            )
+        })
+    };
+    let mut backoff: Option<Backoff> = None;
     let mut reconnects = hub.subscribe_reconnects();
     reconnects.mark_unchanged();
     // Set when `EngineHub::reconnect` asked for another engine.
     let mut switching = false;
     loop {
         let resolved = (config.resolve)();
+        let policy = policy_for(&resolved);
+        let backoff = match &mut backoff {
+            // A new engine (or another transport): its waits start over.
+            Some(b) if b.policy() == policy && !switching => b,
+            slot => slot.insert(Backoff::new(policy)),
+        };
         if let (true, Ok(endpoint)) = (switching, &resolved) {
             // The old engine's "connected" is gone: say where Berth is connecting now.
             publish(EngineStatus::Connecting {
@@ -80,9 +95,9 @@ pub async fn run_watcher(
             },
             Err(e) => Err((e, String::new())),
         };
-        match connected {
+        let problem = match connected {
             Ok(engine) => {
-                backoff = config.retry_min;
+                backoff.up(std::time::Instant::now());
                 hub.set_engine(Some(engine.clone()));
                 publish(EngineStatus::Connected {
                     info: engine.info().clone(),
@@ -96,40 +111,48 @@ pub async fn run_watcher(
                     ended = follow_events(&engine, sink.as_ref(), &config, &cancel) => ended,
                     _ = reconnects.changed() => {
                         switching = true;
-                        Some(EngineError::Unreachable {
-                            endpoint: engine.endpoint().uri.clone(),
-                            reason: "the engine endpoint was changed".into(),
-                        })
+                        None
                     }
                 };
-                match ended {
-                    None => return, // cancelled
-                    Some(e) => {
-                        tracing::info!(error = %e, "engine event stream ended; reconnecting")
-                    }
-                }
-                // Reconnect at once: a dropped stream is often a restarting engine. The
-                // status only turns "unavailable" if that reconnect fails.
                 hub.set_engine(None);
+                if switching {
+                    continue;
+                }
+                let Some(e) = ended else {
+                    return; // cancelled
+                };
+                if backoff.down(std::time::Instant::now()) {
+                    // It had been up a while: a dropped stream is often a restarting engine, so
+                    // try again at once. The status only turns "unavailable" if that fails.
+                    tracing::info!(error = %e, "engine event stream ended; reconnecting");
+                    continue;
+                }
+                // It dropped soon after it came up: wait before the next try, so a flapping
+                // remote engine is not logged into every few seconds.
+                e.into_connection_problem(&engine.endpoint().uri)
             }
             Err((e, endpoint)) => {
                 hub.set_engine(None);
                 switching = false;
-                let problem = e.into_connection_problem(&endpoint);
-                publish(EngineStatus::Unavailable { problem });
-                tokio::select! {
-                    _ = cancel.cancelled() => return,
-                    _ = sleep(backoff) => {}
-                    _ = reconnects.changed() => {
-                        backoff = config.retry_min;
-                        switching = true;
-                        continue;
-                    }
-                }
-                backoff = (backoff * 2).min(config.retry_max);
+                e.into_connection_problem(&endpoint)
             }
+        };
+        publish(EngineStatus::Unavailable { problem });
+        let wait = backoff.next_wait(random_unit());
+        tracing::debug!(?wait, "waiting before the next try at the engine");
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = sleep(wait) => {}
+            _ = reconnects.changed() => switching = true,
         }
     }
+}
+
+/// A random draw in [0, 1) for the backoff's jitter; 0.5 if the OS has no randomness to give
+/// (the waits are then merely not jittered).
+fn random_unit() -> f64 {
+    // 53 random bits: exactly the precision of an f64 in [0, 1).
+    getrandom::u64().map_or(0.5, |r| (r >> 11) as f64 / (1u64 << 53) as f64)
 }
 
 /// Follows the event stream until it fails (returns the reason) or `cancel` fires (None).
