@@ -5,6 +5,7 @@
 import type { Component, Snippet } from "svelte";
 
 import CleanupView from "../features/cleanup/CleanupView.svelte";
+import ComposeView from "../features/compose/ComposeView.svelte";
 import ContainersView from "../features/containers/ContainersView.svelte";
 import EnginesView from "../features/engines/EnginesView.svelte";
 import ImagesView from "../features/images/ImagesView.svelte";
@@ -17,7 +18,7 @@ import type { Inventory } from "../ipc/commands";
 import * as icons from "./icons.svelte";
 import type { Shell } from "./shell.svelte";
 
-export type ViewId = "containers" | "images" | "groups" | "volumes" | "services" | "cleanup" | "engines" | "learn" | "settings";
+export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "services" | "cleanup" | "engines" | "learn" | "settings";
 
 /** What decides whether a view's sidebar entry is there. */
 export interface NavContext {
@@ -122,6 +123,15 @@ export const VIEWS: readonly ViewSpec[] = [
       onopencontainer: (id: string) => shell.openContainer(id),
       onimages: () => (shell.view = "images"),
     }),
+  }),
+  view({
+    id: "compose",
+    label: "Compose",
+    icon: icons.compose,
+    hint: "Compose projects: their services and containers, Up from a file, Down, logs and charts",
+    needsEngine: true,
+    component: ComposeView,
+    props: (shell, inv) => ({ revision: inv, containers: inv.containers, onopencontainer: (id: string) => shell.openContainer(id) }),
   }),
   view({
     id: "volumes",

@@ -20,7 +20,7 @@ export interface Stream<T> {
 
 /** How the backend ends a stream: logs, pulls and stats are stopped; launches and scales are
  *  cancelled (and rolled back). */
-export type StopCommand = Extract<CommandName, "stop_stream" | "cancel_launch">;
+export type StopCommand = Extract<CommandName, "stop_stream" | "cancel_launch" | "cancel_compose">;
 
 /** Each channel argument of the command (by its camelCase name) and what to do with a message. */
 // `never` accepts a handler of any message type: each handler types its own channel.
