@@ -444,3 +444,101 @@ async fn an_ssh_engine_is_listed_and_shown_through_ssh() -> Result<(), AppError>
     drop(sshd);
     Ok(())
 }
+
+/// Issue #13: a docker context that skips TLS verification is not imported as plain TCP. The
+/// import says what it is and imports it only when the user chooses, with verification on
+/// against the context's CA; one without a CA is skipped, saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_context_that_skips_tls_verification_is_a_choice() -> Result<(), AppError> {
+    let setup = |e: berth_tests::docker_cli::CliError| AppError::Setup(e.to_string());
+    let pki = berth_tests::pki::Pki::make().map_err(setup)?;
+    let dir = berth_tests::app::artifacts_dir().join("engines-skip-verify.config");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).ok();
+    let docker_config = dir.join("docker-config");
+    // Nothing listens there: the choice is what is tested, not the connection.
+    let port = berth_tests::registry::free_port().map_err(setup)?;
+    for (name, docker) in [
+        (
+            "lab",
+            format!(
+                "host=tcp://127.0.0.1:{port},ca={},skip-tls-verify=true",
+                pki.path("ca.pem").display()
+            ),
+        ),
+        (
+            "nocert",
+            format!("host=tcp://127.0.0.1:{port},skip-tls-verify=true"),
+        ),
+    ] {
+        let made = std::process::Command::new(berth_tests::docker_cli::docker_program())
+            .args(["context", "create", name, "--docker", &docker])
+            .env("DOCKER_CONFIG", &docker_config)
+            .output()
+            .map_err(|e| AppError::Setup(format!("docker context create: {e}")))?;
+        if !made.status.success() {
+            return Err(AppError::Setup(format!(
+                "docker context create {name}: {}",
+                String::from_utf8_lossy(&made.stderr)
+            )));
+        }
+    }
+    let dir_env = dir.to_string_lossy().to_string();
+    let docker_config_env = docker_config.to_string_lossy().to_string();
+    let app = App::launch(
+        "a_context_that_skips_tls_verification_is_a_choice",
+        &[
+            ("BERTH_CONFIG_DIR", Some(dir_env.as_str())),
+            ("DOCKER_CONFIG", Some(docker_config_env.as_str())),
+        ],
+    )
+    .await?;
+    app.check(async {
+        crate::wait_connected(&app).await?;
+        app.click("[data-testid=tab-engines]", SETTLE).await?;
+        app.click("[data-testid=engines-import]", SETTLE).await?;
+        let choice = text_of(
+            &app.wait_for_css("[data-testid=engines-skip-verify]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(choice.contains("lab"), "{choice}");
+        assert!(choice.contains("skips TLS verification"), "{choice}");
+        assert!(choice.contains("Berth always verifies"), "{choice}");
+        assert!(choice.contains("may fail to connect"), "{choice}");
+        let notice = text_of(
+            &app.wait_for_css("[data-testid=engines-notice]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(notice.contains("added 0"), "{notice}");
+        assert!(notice.contains("no CA certificate"), "{notice}");
+        // Not imported until chosen.
+        assert!(app.find_all(&engine_row("lab")).await?.is_empty());
+        app.screenshot("engines-skip-verify").await?;
+        app.click("[data-testid=engines-verify-import]", SETTLE)
+            .await?;
+        app.wait_for_css(&engine_row("lab"), SETTLE).await?;
+        app.wait_gone("[data-testid=engines-skip-verify]", SETTLE)
+            .await?;
+        assert!(app.find_all(&engine_row("nocert")).await?.is_empty());
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    // Stored with verification on: a TLS engine with the context's CA, never plain TCP.
+    let stored = std::fs::read_to_string(dir.join("engines.json"))
+        .map_err(|e| AppError::Setup(format!("reading engines.json: {e}")))?;
+    let doc: serde_json::Value =
+        serde_json::from_str(&stored).map_err(|e| AppError::Setup(e.to_string()))?;
+    let engines = doc["engines"]["engines"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(engines.len(), 1, "{stored}");
+    assert_eq!(engines[0]["name"], "lab");
+    let ca = engines[0]["tls_ca"].as_str().unwrap_or_default();
+    assert!(ca.ends_with("docker/ca.pem"), "{stored}");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
