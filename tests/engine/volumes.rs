@@ -8,10 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_core::domain::engines::{EngineConfig, EngineFlavor};
 use berth_core::domain::volume::{EntryKind, VolumeCreate, VolumePruneRule};
+use berth_core::engine::{Endpoint, Engine};
 use berth_core::services::volumes::{self, VolumeError};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::podman::PodmanService;
 
 use crate::{blocking, connect, TestResult};
 
@@ -356,5 +359,157 @@ async fn a_volume_written_by_a_container_is_browsed_and_downloaded_byte_identica
     let holders = docker(["ps", "-aq", "--filter", &format!("volume={vol}")])?;
     assert!(holders.trim().is_empty(), "helpers left: {holders}");
     drop(run);
+    Ok(())
+}
+
+/// Podman's volumes and helpers, removed on drop with Podman's own CLI.
+struct PodmanLeftovers<'a> {
+    podman: &'a PodmanService,
+    volumes: Vec<String>,
+    containers: Vec<String>,
+}
+
+impl Drop for PodmanLeftovers<'_> {
+    fn drop(&mut self) {
+        for c in &self.containers {
+            let _ = self.podman.podman(&["rm", "-f", c]);
+        }
+        for v in &self.volumes {
+            let _ = self.podman.podman(&["volume", "rm", "-f", v]);
+        }
+    }
+}
+
+/// The same volume actions against Podman's Docker-compatible API, whose answers differ in
+/// places (no anonymous-volume rule, `localhost/` image names for the helper, its own
+/// disk-usage and archive implementations).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volumes_work_on_podman_too() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let podman = std::sync::Arc::new(blocking(PodmanService::start).await?);
+    let image = {
+        let p = podman.clone();
+        blocking(move || p.load_from_docker(BUSYBOX_IMAGE)).await?
+    };
+    let config = EngineConfig {
+        name: "podman".into(),
+        endpoint: podman.host(),
+        tls_ca: None,
+        tls_cert: None,
+        tls_key: None,
+        ssh_config: None,
+        origin: String::new(),
+    };
+    let engine = Engine::connect(&Endpoint::from_config(&config)).await?;
+    assert_eq!(engine.info().flavor, EngineFlavor::Podman);
+    assert_eq!(engine.volume_prune_rule(), VolumePruneRule::AllUnused);
+    let run = TestRun::new("podman-volumes");
+    let vol = run.name("pv");
+    let spare = run.name("pv-spare");
+    let holder = run.name("pv-holder");
+    let mut left = PodmanLeftovers {
+        podman: &podman,
+        volumes: vec![vol.clone(), spare.clone()],
+        containers: vec![holder.clone()],
+    };
+
+    let err = volumes::create(&engine, &create_request(&run, "a/b"))
+        .await
+        .expect_err("a slash");
+    assert!(matches!(err, VolumeError::Input(_)), "{err:?}");
+    for name in [&vol, &spare] {
+        volumes::create(&engine, &create_request(&run, name)).await?;
+    }
+    let purpose = podman.podman(&["volume", "inspect", "-f", "{{.Labels.purpose}}", &vol])?;
+    assert_eq!(purpose.trim(), "engine test");
+    podman.podman(&[
+        "run",
+        "--rm",
+        "-v",
+        &format!("{vol}:/d"),
+        &image,
+        "sh",
+        "-c",
+        "mkdir -p /d/sub && head -c 50000 /dev/urandom > /d/sub/data.bin",
+    ])?;
+    let want = podman.podman(&[
+        "run",
+        "--rm",
+        "-v",
+        &format!("{vol}:/d"),
+        &image,
+        "sha256sum",
+        "/d/sub/data.bin",
+    ])?;
+    let want = want
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+
+    // Used by a stopped container: listed with it, and removal refused naming it.
+    podman.podman(&[
+        "create",
+        "--name",
+        &holder,
+        "-v",
+        &format!("{vol}:/data"),
+        &image,
+        "true",
+    ])?;
+    let listed = engine.list_volumes().await?;
+    let row = listed
+        .iter()
+        .find(|v| v.name == vol)
+        .ok_or("Podman's volume is listed")?;
+    let users: Vec<_> = row.used_by.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(users, [holder.as_str()]);
+    let err = volumes::remove(&engine, &vol).await.expect_err("in use");
+    assert!(matches!(err, VolumeError::InUse(_)), "{err:?}");
+
+    // Browse and download through a helper made from Podman's own image.
+    let top = volumes::browse(&engine, &vol, "").await?;
+    eprintln!("podman browse: {:?}; {:#?}", top.entries, top.commands);
+    let sub = volumes::browse(&engine, &vol, "sub").await?;
+    let names: Vec<_> = sub
+        .entries
+        .iter()
+        .map(|e| (e.name.as_str(), e.size))
+        .collect();
+    assert_eq!(names, [("data.bin", 50_000)]);
+    let dir = tempfile::tempdir()?;
+    let got = volumes::download(&engine, &vol, "sub/data.bin", false, dir.path()).await?;
+    assert_eq!(sha256_of_file(std::path::Path::new(&got.path))?, want);
+    let holders = podman.podman(&[
+        "ps",
+        "-a",
+        "--format",
+        "{{.Names}}",
+        "--filter",
+        &format!("volume={vol}"),
+    ])?;
+    assert_eq!(
+        holders.trim(),
+        holder,
+        "only the test's own container mounts it"
+    );
+
+    // Sizes: Podman's disk-usage answer, whichever shape it has.
+    let sizes = engine.volume_sizes().await;
+    eprintln!("podman sizes: {sizes:?}");
+
+    // Prune, scoped to this run: Podman takes every unused volume; the preview says which.
+    let label = run.label();
+    let preview = volumes::prune_preview(&engine, false, Some(&label)).await?;
+    assert_eq!(preview.volumes, std::slice::from_ref(&spare));
+    let report = volumes::prune(&engine, false, Some(&label)).await?;
+    assert_eq!(report.removed, preview.volumes, "what Podman removed");
+
+    // Freed, it goes.
+    podman.podman(&["rm", &holder])?;
+    left.containers.clear();
+    volumes::remove(&engine, &vol).await?;
+    assert!(podman.podman(&["volume", "inspect", &vol]).is_err());
+    drop(left);
     Ok(())
 }
