@@ -153,7 +153,8 @@ async fn a_volume_is_created_browsed_and_removed_with_the_confirm() -> Result<()
             .await?;
         app.type_into(
             "[data-testid=volume-create-labels]",
-            &format!("berth.test={}\npurpose=e2e", run.id()),
+            // WebDriver types no newline into a textarea: commas separate labels too.
+            &format!("berth.test={}, purpose=e2e", run.id()),
             SETTLE,
         )
         .await?;
