@@ -7,6 +7,7 @@
 //! made, so the tests run in parallel and leave nothing behind, even when they fail.
 
 mod actions;
+mod bounds;
 mod cli_equiv;
 mod compose;
 mod engines_overview;

@@ -21,7 +21,17 @@ pub struct LogLine {
     /// RFC 3339 with nanoseconds, when timestamps were asked for.
     pub timestamp: Option<String>,
     pub text: String,
+    /// Bytes of this line left out after [`LOG_LINE_MAX`] (0: the line is whole). The pane
+    /// marks a cut line with this count; Download saves lines whole.
+    #[ts(type = "number")]
+    pub cut: u64,
 }
+
+/// Longest line kept whole, in bytes. Docker itself stores a longer line as 16 KiB partial
+/// messages (the json-file and journald drivers split at 16 KiB), far wider than any screen;
+/// a container printing one endless line (a progress bar without `\n`, a binary dump) must
+/// not grow the backend, the IPC batch and the pane's ring with it.
+pub const LOG_LINE_MAX: usize = 16 * 1024;
 
 /// What to read. `tail: None` means every line the engine kept.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -45,37 +55,85 @@ impl LogRequest {
     }
 }
 
+/// A line cut from a stream: its text (at most [`LOG_LINE_MAX`] bytes) and how many bytes
+/// past that were left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLine {
+    pub text: String,
+    pub cut: u64,
+}
+
 /// Cuts chunks of one stream into lines. A partial last line is kept until its end arrives
-/// (or [`Self::finish`] flushes it when the stream ends).
+/// (or [`Self::finish`] flushes it when the stream ends); past [`LOG_LINE_MAX`] bytes the rest
+/// of the line is only counted, so memory stays bounded whatever the container prints.
 #[derive(Debug, Default)]
 pub struct LineSplitter {
     pending: Vec<u8>,
+    /// Bytes of the current line dropped past the cap.
+    cut: u64,
+    /// The last dropped byte was `\r` (so a cut `\r\n` line does not count it).
+    cut_cr: bool,
 }
 
 impl LineSplitter {
-    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<String>) {
-        self.pending.extend_from_slice(chunk);
-        let mut start = 0;
-        while let Some(pos) = self.pending[start..].iter().position(|&b| b == b'\n') {
-            let end = start + pos;
-            let line = &self.pending[start..end];
-            let line = line.strip_suffix(b"\r").unwrap_or(line);
-            out.push(String::from_utf8_lossy(line).into_owned());
-            start = end + 1;
+    pub fn push(&mut self, chunk: &[u8], out: &mut Vec<RawLine>) {
+        let mut rest = chunk;
+        while let Some(pos) = rest.iter().position(|&b| b == b'\n') {
+            self.take(&rest[..pos]);
+            self.emit(out);
+            rest = &rest[pos + 1..];
         }
-        self.pending.drain(..start);
+        self.take(rest);
     }
 
-    pub fn finish(&mut self, out: &mut Vec<String>) {
-        if !self.pending.is_empty() {
-            out.push(String::from_utf8_lossy(&self.pending).into_owned());
-            self.pending.clear();
+    pub fn finish(&mut self, out: &mut Vec<RawLine>) {
+        if !self.pending.is_empty() || self.cut > 0 {
+            self.emit(out);
         }
+    }
+
+    fn take(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let room = LOG_LINE_MAX.saturating_sub(self.pending.len());
+        let keep = room.min(bytes.len());
+        self.pending.extend_from_slice(&bytes[..keep]);
+        if keep < bytes.len() {
+            self.cut += (bytes.len() - keep) as u64;
+            self.cut_cr = bytes.last() == Some(&b'\r');
+        }
+    }
+
+    fn emit(&mut self, out: &mut Vec<RawLine>) {
+        let mut cut = self.cut;
+        if cut > 0 {
+            if self.cut_cr {
+                cut -= 1;
+            }
+            // The cap may fall inside a character: end at the last whole one.
+            if let Err(e) = std::str::from_utf8(&self.pending) {
+                if e.error_len().is_none() {
+                    cut += (self.pending.len() - e.valid_up_to()) as u64;
+                    self.pending.truncate(e.valid_up_to());
+                }
+            }
+        } else if self.pending.last() == Some(&b'\r') {
+            self.pending.pop();
+        }
+        out.push(RawLine {
+            text: String::from_utf8_lossy(&self.pending).into_owned(),
+            cut,
+        });
+        self.pending.clear();
+        self.cut = 0;
+        self.cut_cr = false;
     }
 }
 
 /// A line as the engine sent it: with `timestamps`, it starts with the time and a space.
-pub fn make_line(stream: LogStream, raw: String, timestamps: bool) -> LogLine {
+pub fn make_line(stream: LogStream, raw: RawLine, timestamps: bool) -> LogLine {
+    let RawLine { text: raw, cut } = raw;
     if timestamps {
         if let Some((ts, text)) = raw.split_once(' ') {
             if ts.len() >= 20 && ts.as_bytes().get(4) == Some(&b'-') {
@@ -83,6 +141,7 @@ pub fn make_line(stream: LogStream, raw: String, timestamps: bool) -> LogLine {
                     stream,
                     timestamp: Some(ts.to_string()),
                     text: text.to_string(),
+                    cut,
                 };
             }
         }
@@ -91,6 +150,7 @@ pub fn make_line(stream: LogStream, raw: String, timestamps: bool) -> LogLine {
         stream,
         timestamp: None,
         text: raw,
+        cut,
     }
 }
 
@@ -98,25 +158,66 @@ pub fn make_line(stream: LogStream, raw: String, timestamps: bool) -> LogLine {
 mod tests {
     use super::*;
 
+    fn texts(out: &[RawLine]) -> Vec<&str> {
+        out.iter().map(|l| l.text.as_str()).collect()
+    }
+
+    fn raw(text: &str) -> RawLine {
+        RawLine {
+            text: text.into(),
+            cut: 0,
+        }
+    }
+
     #[test]
     fn chunks_become_whole_lines() {
         let mut s = LineSplitter::default();
         let mut out = Vec::new();
         s.push(b"one\ntw", &mut out);
-        assert_eq!(out, vec!["one"]);
+        assert_eq!(texts(&out), vec!["one"]);
         s.push(b"o\r\nthree\n\nfo", &mut out);
-        assert_eq!(out, vec!["one", "two", "three", ""]);
+        assert_eq!(texts(&out), vec!["one", "two", "three", ""]);
         s.finish(&mut out);
-        assert_eq!(out.last().map(String::as_str), Some("fo"));
+        assert_eq!(out.last().map(|l| l.text.as_str()), Some("fo"));
         s.finish(&mut out);
         assert_eq!(out.len(), 5);
+        assert!(out.iter().all(|l| l.cut == 0));
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_at_the_cap_and_says_how_much_went() {
+        let mut s = LineSplitter::default();
+        let mut out = Vec::new();
+        // 5 MiB without a newline, in 16 KiB chunks as the engine sends it, then `\r\n`.
+        let total = 5 * 1024 * 1024;
+        let chunk = vec![b'x'; 16 * 1024];
+        for _ in 0..total / chunk.len() {
+            s.push(&chunk, &mut out);
+            assert!(s.pending.len() <= LOG_LINE_MAX, "memory stays bounded");
+        }
+        s.push(b"\r\nnext\n", &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0].text.len(), LOG_LINE_MAX);
+        assert_eq!(out[0].cut, (total - LOG_LINE_MAX) as u64);
+        assert_eq!(out[1], raw("next"));
+
+        // A cap inside a multi-byte character ends at the last whole one.
+        let mut out = Vec::new();
+        let mut line = vec![b'a'; LOG_LINE_MAX - 1];
+        line.extend_from_slice("é and more".as_bytes());
+        s.push(&line, &mut out);
+        s.finish(&mut out);
+        assert_eq!(out[0].text.len(), LOG_LINE_MAX - 1);
+        assert_eq!(out[0].cut, "é and more".len() as u64);
+        let l = make_line(LogStream::Stdout, out.remove(0), false);
+        assert_eq!(l.cut, "é and more".len() as u64);
     }
 
     #[test]
     fn timestamps_are_split_off() {
         let l = make_line(
             LogStream::Stderr,
-            "2024-05-01T10:00:00.123456789Z hello world".into(),
+            raw("2024-05-01T10:00:00.123456789Z hello world"),
             true,
         );
         assert_eq!(
@@ -124,7 +225,7 @@ mod tests {
             Some("2024-05-01T10:00:00.123456789Z")
         );
         assert_eq!(l.text, "hello world");
-        let l = make_line(LogStream::Stdout, "plain text".into(), true);
+        let l = make_line(LogStream::Stdout, raw("plain text"), true);
         assert_eq!(l.timestamp, None);
         assert_eq!(l.text, "plain text");
     }
@@ -180,18 +281,87 @@ fn utc_parts(secs: u64) -> (String, String) {
     )
 }
 
-/// One saved line: `[timestamp ]text`, stderr lines marked so they stay told apart.
-pub fn saved_line(line: &LogLine) -> String {
-    let mut out = String::new();
-    if let Some(ts) = &line.timestamp {
-        out.push_str(ts);
-        out.push(' ');
+/// Turns the engine's chunks into the saved file's bytes as they arrive, holding no line:
+/// stdout exactly as the engine sent it (the file is `docker logs`'s output, byte for byte),
+/// and each stderr line marked `[stderr] ` (after its timestamp) so the streams stay told apart.
+/// A line one stream left open ends where the other stream's output starts.
+#[derive(Debug)]
+pub struct SavedLog {
+    timestamps: bool,
+    stderr: SavedState,
+    /// The stream whose last line has no `\n` yet.
+    open: Option<LogStream>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SavedState {
+    LineStart,
+    Timestamp,
+    Text,
+}
+
+impl SavedLog {
+    pub fn new(timestamps: bool) -> Self {
+        Self {
+            timestamps,
+            stderr: SavedState::LineStart,
+            open: None,
+        }
     }
-    if line.stream == LogStream::Stderr {
-        out.push_str("[stderr] ");
+
+    /// Appends what `chunk` becomes in the file to `out`.
+    pub fn push(&mut self, stream: LogStream, chunk: &[u8], out: &mut Vec<u8>) {
+        if chunk.is_empty() {
+            return;
+        }
+        if self.open.is_some_and(|open| open != stream) {
+            out.push(b'\n');
+            self.stderr = SavedState::LineStart;
+        }
+        self.open = (chunk.last() != Some(&b'\n')).then_some(stream);
+        if stream == LogStream::Stdout {
+            out.extend_from_slice(chunk);
+            return;
+        }
+        const MARK: &[u8] = b"[stderr] ";
+        let mut rest = chunk;
+        while !rest.is_empty() {
+            match self.stderr {
+                SavedState::LineStart if self.timestamps => self.stderr = SavedState::Timestamp,
+                SavedState::LineStart => {
+                    out.extend_from_slice(MARK);
+                    self.stderr = SavedState::Text;
+                }
+                SavedState::Timestamp => match rest.iter().position(|&b| b == b' ' || b == b'\n') {
+                    Some(p) => {
+                        out.extend_from_slice(&rest[..=p]);
+                        if rest[p] == b' ' {
+                            out.extend_from_slice(MARK);
+                            self.stderr = SavedState::Text;
+                        } else {
+                            self.stderr = SavedState::LineStart;
+                        }
+                        rest = &rest[p + 1..];
+                    }
+                    None => {
+                        out.extend_from_slice(rest);
+                        rest = &[];
+                    }
+                },
+                SavedState::Text => match rest.iter().position(|&b| b == b'\n') {
+                    Some(p) => {
+                        out.extend_from_slice(&rest[..=p]);
+                        self.stderr = SavedState::LineStart;
+                        rest = &rest[p + 1..];
+                    }
+                    None => {
+                        out.extend_from_slice(rest);
+                        rest = &[];
+                    }
+                },
+            }
+        }
     }
-    out.push_str(&line.text);
-    out
 }
 
 #[cfg(test)]
@@ -205,11 +375,29 @@ mod file_tests {
             "web-1-20240501-100000.log"
         );
         assert_eq!(log_file_name("../x y", 0), "_x_y-19700101-000000.log");
-        let l = LogLine {
-            stream: LogStream::Stderr,
-            timestamp: Some("2024-05-01T10:00:00Z".into()),
-            text: "boom".into(),
-        };
-        assert_eq!(saved_line(&l), "2024-05-01T10:00:00Z [stderr] boom");
+    }
+
+    #[test]
+    fn saved_logs_keep_stdout_as_sent_and_mark_stderr_lines() {
+        let mut out = Vec::new();
+        let mut saved = SavedLog::new(false);
+        saved.push(LogStream::Stdout, b"out1\npart", &mut out);
+        saved.push(LogStream::Stderr, b"err1\nerr", &mut out);
+        saved.push(LogStream::Stderr, b"2\n", &mut out);
+        saved.push(LogStream::Stdout, b"ial\n", &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "out1\npart\n[stderr] err1\n[stderr] err2\nial\n"
+        );
+
+        let mut out = Vec::new();
+        let mut saved = SavedLog::new(true);
+        saved.push(LogStream::Stderr, b"2024-05-01T10:00:00Z bo", &mut out);
+        saved.push(LogStream::Stderr, b"om\n2024-05-01T10:00:01", &mut out);
+        saved.push(LogStream::Stderr, b"Z again\n", &mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "2024-05-01T10:00:00Z [stderr] boom\n2024-05-01T10:00:01Z [stderr] again\n"
+        );
     }
 }

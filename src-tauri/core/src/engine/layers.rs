@@ -16,8 +16,17 @@ use crate::domain::stats::memory_used;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecOutput {
     pub exit_code: Option<i64>,
+    /// At most [`EXEC_OUTPUT_MAX`] bytes, then a line saying it was cut.
     pub output: String,
+    /// The command printed more than [`EXEC_OUTPUT_MAX`]: Berth stopped reading (and
+    /// waiting), so `exit_code` may be unknown.
+    pub cut: bool,
 }
+
+/// Most output kept from one exec. Berth's execs are short commands whose output is a
+/// message at most (the learn demo's write prints nothing unless it fails); a command that
+/// prints without end must not grow memory or keep the call waiting.
+pub const EXEC_OUTPUT_MAX: usize = 64 * 1024;
 
 impl Engine {
     /// The files the container added, changed or deleted relative to its image, and the
@@ -126,15 +135,29 @@ impl Engine {
             .start_exec(&created.id, None::<StartExecOptions>)
             .await
             .map_err(|e| self.map_err(e))?;
-        let mut output = String::new();
+        let mut bytes: Vec<u8> = Vec::new();
+        let mut cut = false;
         if let StartExecResults::Attached {
             output: mut out, ..
         } = started
         {
             while let Some(chunk) = out.next().await {
-                let chunk = chunk.map_err(|e| self.map_err(e))?;
-                output.push_str(&String::from_utf8_lossy(&chunk.into_bytes()));
+                let chunk = chunk.map_err(|e| self.map_err(e))?.into_bytes();
+                let room = EXEC_OUTPUT_MAX - bytes.len();
+                bytes.extend_from_slice(&chunk[..room.min(chunk.len())]);
+                if chunk.len() > room {
+                    // Dropping the stream closes the attach: the command gets no more reader.
+                    cut = true;
+                    break;
+                }
             }
+        }
+        let mut output = String::from_utf8_lossy(&bytes).into_owned();
+        if cut {
+            output.push_str(&format!(
+                "\n[output cut: only the first {} KiB are kept]",
+                EXEC_OUTPUT_MAX / 1024
+            ));
         }
         let inspected = self
             .docker
@@ -144,6 +167,7 @@ impl Engine {
         Ok(ExecOutput {
             exit_code: inspected.exit_code,
             output,
+            cut,
         })
     }
 }

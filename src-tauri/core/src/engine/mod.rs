@@ -36,6 +36,6 @@ pub use endpoint::{
 };
 pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};
-pub use layers::ExecOutput;
+pub use layers::{ExecOutput, EXEC_OUTPUT_MAX};
 pub use remote::RemoteFailure;
 pub use volumes::VolumeHelper;

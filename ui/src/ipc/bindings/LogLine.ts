@@ -5,4 +5,9 @@ export type LogLine = { stream: LogStream,
 /**
  * RFC 3339 with nanoseconds, when timestamps were asked for.
  */
-timestamp: string | null, text: string, };
+timestamp: string | null, text: string, 
+/**
+ * Bytes of this line left out after [`LOG_LINE_MAX`] (0: the line is whole). The pane
+ * marks a cut line with this count; Download saves lines whole.
+ */
+cut: number, };
