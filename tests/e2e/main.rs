@@ -23,6 +23,7 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod chaos;
+mod compose;
 mod engines;
 mod first_day_containers;
 mod first_day_images;
