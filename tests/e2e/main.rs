@@ -32,6 +32,7 @@ mod first_day_learn;
 mod launch;
 mod learn;
 mod manage;
+mod networks;
 mod run_image;
 mod settings;
 mod stats;

@@ -18,6 +18,7 @@ mod launch;
 mod launch_pull;
 mod layers;
 mod logs;
+mod networks;
 mod permission;
 mod podman;
 mod problems;

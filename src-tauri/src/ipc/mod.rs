@@ -13,6 +13,7 @@ pub mod learn;
 #[macro_use]
 mod name_macros;
 pub mod names;
+pub mod networks;
 pub mod registry;
 pub mod settings;
 pub mod stats;

@@ -11,6 +11,7 @@ import EnginesView from "../features/engines/EnginesView.svelte";
 import ImagesView from "../features/images/ImagesView.svelte";
 import GroupsView from "../features/launch/GroupsView.svelte";
 import LearnView from "../features/learn/LearnView.svelte";
+import NetworksView from "../features/networks/NetworksView.svelte";
 import SettingsView from "../features/settings/SettingsView.svelte";
 import ServicesView from "../features/swarm/ServicesView.svelte";
 import VolumesView from "../features/volumes/VolumesView.svelte";
@@ -18,7 +19,7 @@ import type { Inventory } from "../ipc/commands";
 import * as icons from "./icons.svelte";
 import type { Shell } from "./shell.svelte";
 
-export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "services" | "cleanup" | "engines" | "learn" | "settings";
+export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "networks" | "services" | "cleanup" | "engines" | "learn" | "settings";
 
 /** What decides whether a view's sidebar entry is there. */
 export interface NavContext {
@@ -140,6 +141,15 @@ export const VIEWS: readonly ViewSpec[] = [
     hint: "Data that outlives a container: every volume and which containers use it",
     needsEngine: true,
     component: VolumesView,
+    props: (shell, inv) => ({ revision: inv, onopencontainer: (id: string) => shell.openContainer(id) }),
+  }),
+  view({
+    id: "networks",
+    label: "Networks",
+    icon: icons.networks,
+    hint: "How containers reach each other: every network, its range, and the containers on it with their addresses",
+    needsEngine: true,
+    component: NetworksView,
     props: (shell, inv) => ({ revision: inv, onopencontainer: (id: string) => shell.openContainer(id) }),
   }),
   view({

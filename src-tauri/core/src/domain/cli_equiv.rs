@@ -160,6 +160,29 @@ pub enum DockerCommand {
         name: String,
         ports: Option<Vec<PortBinding>>,
     },
+    /// `docker network ls`.
+    NetworkLs,
+    /// `docker network create [--subnet CIDR] [--label k=v]... NAME` (a bridge: the default
+    /// driver).
+    NetworkCreate {
+        name: String,
+        subnet: Option<String>,
+        labels: Vec<String>,
+    },
+    /// `docker network rm NETWORK`.
+    NetworkRm {
+        network: String,
+    },
+    /// `docker network connect NETWORK CONTAINER`.
+    NetworkConnect {
+        network: String,
+        container: String,
+    },
+    /// `docker network disconnect NETWORK CONTAINER`.
+    NetworkDisconnect {
+        network: String,
+        container: String,
+    },
 }
 
 fn words(parts: &[&str]) -> Vec<String> {
@@ -171,6 +194,28 @@ impl DockerCommand {
     pub fn argv(&self) -> Vec<String> {
         let mut a = vec!["docker".to_string()];
         match self {
+            Self::NetworkLs => a.extend(words(&["network", "ls"])),
+            Self::NetworkCreate {
+                name,
+                subnet,
+                labels,
+            } => {
+                a.extend(words(&["network", "create"]));
+                if let Some(s) = subnet {
+                    a.extend(words(&["--subnet", s]));
+                }
+                for l in labels {
+                    a.extend(words(&["--label", l]));
+                }
+                a.push(name.clone());
+            }
+            Self::NetworkRm { network } => a.extend(words(&["network", "rm", network])),
+            Self::NetworkConnect { network, container } => {
+                a.extend(words(&["network", "connect", network, container]))
+            }
+            Self::NetworkDisconnect { network, container } => {
+                a.extend(words(&["network", "disconnect", network, container]))
+            }
             Self::Pull { reference } => a.extend(words(&["pull", reference])),
             Self::Start { container } => a.extend(words(&["start", container])),
             Self::Stop { container } => a.extend(words(&["stop", container])),
@@ -607,5 +652,46 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(c.line(), "docker rmi a");
+    }
+
+    #[test]
+    fn renders_network_commands() {
+        assert_eq!(line(DockerCommand::NetworkLs), "docker network ls");
+        assert_eq!(
+            line(DockerCommand::NetworkCreate {
+                name: "web".into(),
+                subnet: Some("10.20.0.0/24".into()),
+                labels: vec!["team=web app".into()],
+            }),
+            "docker network create --subnet 10.20.0.0/24 --label 'team=web app' web"
+        );
+        assert_eq!(
+            line(DockerCommand::NetworkCreate {
+                name: "web".into(),
+                subnet: None,
+                labels: vec![],
+            }),
+            "docker network create web"
+        );
+        assert_eq!(
+            line(DockerCommand::NetworkRm {
+                network: "web".into()
+            }),
+            "docker network rm web"
+        );
+        assert_eq!(
+            line(DockerCommand::NetworkConnect {
+                network: "web".into(),
+                container: "api-1".into()
+            }),
+            "docker network connect web api-1"
+        );
+        assert_eq!(
+            line(DockerCommand::NetworkDisconnect {
+                network: "web".into(),
+                container: "api-1".into()
+            }),
+            "docker network disconnect web api-1"
+        );
     }
 }

@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod launch;
 pub mod layers;
 pub mod logs;
+pub mod network;
 pub mod plain_words;
 pub mod prune;
 pub mod pull;

@@ -14,6 +14,7 @@ pub enum EventKind {
     Container,
     Image,
     Volume,
+    Network,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,11 @@ impl EngineEvent {
             EventKind::Image => !matches!(action, "save" | "push"),
             // `mount`/`unmount` come with a container's start and stop, which already refresh.
             EventKind::Volume => matches!(action, "create" | "destroy" | "prune"),
+            // The Networks view shows who is attached: connect and disconnect change it.
+            EventKind::Network => matches!(
+                action,
+                "create" | "destroy" | "remove" | "connect" | "disconnect" | "prune"
+            ),
         }
     }
 
@@ -58,6 +64,7 @@ impl EngineEvent {
             EventMessageTypeEnum::CONTAINER => EventKind::Container,
             EventMessageTypeEnum::IMAGE => EventKind::Image,
             EventMessageTypeEnum::VOLUME => EventKind::Volume,
+            EventMessageTypeEnum::NETWORK => EventKind::Network,
             _ => return None,
         };
         Some(Self {
@@ -78,7 +85,7 @@ impl EngineEvent {
 }
 
 impl Engine {
-    /// Container, image and volume events from `since_back` ago onwards.
+    /// Container, image, volume and network events from `since_back` ago onwards.
     ///
     /// Starting slightly in the past closes the gap between the first listing and the moment
     /// the subscription is live: events in that window are replayed rather than lost, at the
@@ -99,6 +106,7 @@ impl Engine {
                 "container".to_string(),
                 "image".to_string(),
                 "volume".to_string(),
+                "network".to_string(),
             ],
         )]);
         let mut builder = EventsOptionsBuilder::default().filters(&filters);
@@ -177,8 +185,14 @@ mod tests {
         assert_eq!(e.action, "health_status");
         assert_eq!(e.actor_id, "abc");
         let m: EventMessage =
-            serde_json::from_value(serde_json::json!({"Type": "network", "Action": "connect"}))
+            serde_json::from_value(serde_json::json!({"Type": "plugin", "Action": "enable"}))
                 .unwrap();
         assert!(EngineEvent::from_api(m).is_none());
+        let m: EventMessage =
+            serde_json::from_value(serde_json::json!({"Type": "network", "Action": "connect"}))
+                .unwrap();
+        let e = EngineEvent::from_api(m).unwrap();
+        assert_eq!(e.kind, EventKind::Network);
+        assert!(e.changes_inventory());
     }
 }

@@ -16,6 +16,7 @@ mod inspect;
 mod layers;
 mod list;
 mod logs;
+mod networks;
 mod path;
 mod prune;
 mod pull;

@@ -12,6 +12,7 @@ mod hub;
 pub mod launch;
 pub mod learn;
 pub mod logs;
+pub mod networks;
 pub mod pull;
 pub mod registry;
 pub mod safe_file;
