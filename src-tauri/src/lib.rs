@@ -6,6 +6,7 @@ mod desktop;
 mod engines;
 mod ipc;
 mod notify;
+mod quit;
 mod settings;
 mod startup;
 mod tray;
@@ -42,11 +43,22 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(move |_, event| {
-        if let RunEvent::Exit = event {
-            if let Some(services) = services.get() {
+    app.run(move |app, event| {
+        let Some(services) = services.get() else {
+            return;
+        };
+        match event {
+            // Issue #13: a quit while launches run waits for the user's answer (or, with
+            // no window left to ask in, for the launches to finish).
+            RunEvent::ExitRequested { api, .. } if quit::must_ask(&services.launches.0) => {
+                api.prevent_exit();
+                quit::request(app, &services.launches.0);
+            }
+            RunEvent::Exit => {
+                quit::before_exit(&services.launches.0);
                 services.shutdown();
             }
+            _ => {}
         }
     });
 }
@@ -154,6 +166,10 @@ fn window_event<R: Runtime>(
                 "Berth keeps running in the tray. Quit from the tray menu, or turn this off in Settings.",
             );
         }
+    } else if quit::must_ask(&services.launches.0) {
+        // Closing the window quits Berth: ask first while a launch runs (issue #13).
+        api.prevent_close();
+        quit::request(app, &services.launches.0);
     }
 }
 

@@ -153,7 +153,13 @@ fn on_click<R: Runtime>(app: &AppHandle<R>, services: &AppServices, id: &str) {
                 show_main_window(&app);
                 emit(&app, EventName::TrayOpenLogs, container);
             }
-            TrayOutcome::Quit => app.exit(0),
+            // Asks first while a launch runs (issue #13: never half a group).
+            TrayOutcome::Quit => crate::quit::request(&app, &services.launches.0),
+            // A menu cannot ask: the window does, naming them, and stops them on a yes.
+            TrayOutcome::ConfirmStop(containers) => {
+                show_main_window(&app);
+                emit(&app, EventName::TrayConfirmStopAll, containers);
+            }
             TrayOutcome::Done(what) => tracing::info!("tray: {what}"),
             TrayOutcome::Launched { summary, request } => {
                 tracing::info!("tray: {summary}");

@@ -23,6 +23,7 @@ mod permission;
 mod podman;
 mod problems;
 mod prune;
+mod quit_launch;
 mod reconnect_fds;
 mod registry;
 mod remote_ssh;

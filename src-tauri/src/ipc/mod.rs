@@ -14,6 +14,7 @@ pub mod learn;
 mod name_macros;
 pub mod names;
 pub mod networks;
+pub mod quit;
 pub mod registry;
 pub mod settings;
 pub mod stats;

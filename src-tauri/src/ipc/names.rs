@@ -77,6 +77,7 @@ berth_commands! {
     registry::list_repositories,
     registry::list_tags,
     registry::search_hub,
+    quit::quit_choice,
 }
 
 berth_events! {
@@ -88,4 +89,10 @@ berth_events! {
     EnginesChanged = "engines-changed",
     // The tray's "Open logs" was chosen (payload: a container id).
     TrayOpenLogs = "tray-open-logs",
+    // The tray's "Stop all containers launched by Berth": confirm in the window first
+    // (payload: StopCandidate[]).
+    TrayConfirmStopAll = "tray-confirm-stop-all",
+    // Quit was asked while launches run: finish, roll back or keep open? (payload:
+    // LaunchInFlight[]; answered with `quit_choice`).
+    QuitWhileLaunching = "quit-while-launching",
 }

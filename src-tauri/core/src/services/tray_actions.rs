@@ -4,13 +4,16 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
+use ts_rs::TS;
 
 use super::actions::run_action;
 use super::launch::{self as launcher, LaunchOptions, ScaleTo};
 use super::sink::Discard;
 use super::tray_model::{ContainerCommand, TrayId};
 use crate::domain::actions::ContainerAction;
+use crate::domain::ids::ContainerId;
 use crate::domain::launch::names::{numbered_pattern, plan_names, PLACEHOLDER};
 use crate::domain::launch::{LaunchRequest, Replicas, LABEL_GROUP};
 use crate::domain::settings::RecentImage;
@@ -31,10 +34,22 @@ pub enum TrayOutcome {
         summary: String,
         request: Box<LaunchRequest>,
     },
+    /// "Stop all containers launched by Berth": nothing is stopped yet. A menu cannot ask,
+    /// so the app shows its window with these containers named and stops them only when
+    /// the user says yes there (issue #13). Never empty.
+    ConfirmStop(Vec<StopCandidate>),
     /// It failed; why, for a notification or the log.
     Failed(String),
     /// An id no menu of this version makes.
     Unknown(String),
+}
+
+/// A running container this Berth launched, as the stop-all question names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct StopCandidate {
+    pub id: ContainerId,
+    pub name: String,
 }
 
 /// Parses the tray's string id and does the engine part of it.
@@ -75,19 +90,28 @@ pub async fn tray_action(
                 Ok(s) => s,
                 Err(e) => return TrayOutcome::Failed(e.to_string()),
             };
-            match engine.list_labelled(LABEL_GROUP).await {
+            return match engine.list_labelled(LABEL_GROUP).await {
                 // What this Berth launched: a forged label does not make a container ours.
-                Ok(all) => (
-                    all.into_iter()
+                Ok(all) => {
+                    let mut up: Vec<StopCandidate> = all
+                        .into_iter()
                         .filter(|c| {
                             c.state.is_up() && signer.key().member_trust(&c.labels).is_verified()
                         })
-                        .map(|c| c.id)
-                        .collect(),
-                    ContainerAction::Stop,
-                ),
-                Err(e) => return TrayOutcome::Failed(e.to_string()),
-            }
+                        .map(|c| StopCandidate {
+                            id: ContainerId::from(c.id),
+                            name: c.name,
+                        })
+                        .collect();
+                    up.sort_by(|a, b| a.name.cmp(&b.name));
+                    if up.is_empty() {
+                        TrayOutcome::Done("no container launched by Berth is running".into())
+                    } else {
+                        TrayOutcome::ConfirmStop(up)
+                    }
+                }
+                Err(e) => TrayOutcome::Failed(e.to_string()),
+            };
         }
         TrayId::LaunchRecent { image } => {
             let Some(entry) = recent.iter().find(|r| r.image == image) else {
@@ -148,6 +172,9 @@ pub async fn tray_action(
                 },
                 Err(e) => TrayOutcome::Failed(e.to_string()),
             };
+        }
+        TrayId::ComposeProject { command, project } => {
+            return super::compose::tray_command(&engine, &project, command).await;
         }
         TrayId::OpenWindow | TrayId::Quit => return TrayOutcome::ShowWindow,
     };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { PrunePreview } from "../../ipc/images";
-import { forceRemoveImagePlan, prunePlan, removeContainersPlan, scaleDownPlan, stopAllPlan } from "./destroy";
+import { forceRemoveImagePlan, prunePlan, quitPlan, removeContainersPlan, scaleDownPlan, stopAllPlan } from "./destroy";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `web-${i + 1}`);
 
@@ -91,5 +91,13 @@ describe("destroy plans (issue #13: say what goes, by name, and ask)", () => {
       { kind: "stop", container: "web-1" },
       { kind: "stop", container: "api-1" },
     ]);
+  });
+
+  it("quitting mid-launch names what a roll back removes, and only that", () => {
+    const plan = quitPlan([{ group: "g1", planned: names(5), created: ["web-1", "web-2"] }]);
+    expect(plan.title).toBe("A launch is running. Quit?");
+    expect(plan.lead).toMatch(/^2 containers of 5 made so far/);
+    expect(plan.sections[0]!.items.map((i) => i.name)).toEqual(["web-1", "web-2"]);
+    expect(plan.commands).toEqual(["docker rm -f -v web-1", "docker rm -f -v web-2"]);
   });
 });

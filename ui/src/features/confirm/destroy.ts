@@ -143,3 +143,22 @@ export function stopAllPlan(names: readonly string[]): DestroyPlan {
     confirm: `Stop ${count(names.length, "container")}`,
   };
 }
+
+/** Quitting while launches run: rolling back removes what they made so far (the launch's own
+ *  record of its containers); finishing makes the rest. */
+export function quitPlan(launches: readonly { group: string; planned: readonly string[]; created: readonly string[] }[]): DestroyPlan {
+  const created = launches.flatMap((l) => l.created);
+  const planned = launches.reduce((n, l) => n + l.planned.length, 0);
+  return {
+    title: launches.length === 1 ? "A launch is running. Quit?" : `${launches.length} launches are running. Quit?`,
+    lead:
+      `${count(created.length, "container")} of ${planned} made so far. Berth never quits with half a group: ` +
+      "finish the launch first, or roll back and remove what it made (only those, by its own record).",
+    sections: launches.map((l) => section(`Group ${l.group}, made so far`, l.created.map((name) => ({ name })))),
+    // A rollback takes the anonymous volumes these new containers made (`rm -f -v`): they
+    // are as new as the containers.
+    keeps: "Either way, every other container, image and volume stays.",
+    commands: created.map((name) => forceRemoveLine(name, true)),
+    confirm: "Roll back and quit",
+  };
+}

@@ -3,4 +3,4 @@
 /**
  * The name of an event (its TypeScript twin is the union of the names).
  */
-export type EventName = "engine-status" | "inventory-changed" | "engines-changed" | "tray-open-logs";
+export type EventName = "engine-status" | "inventory-changed" | "engines-changed" | "tray-open-logs" | "tray-confirm-stop-all" | "quit-while-launching";

@@ -1,10 +1,12 @@
 //! The launcher, by concern: [`plan`] (validate, plan names, ports and the pull, preview),
 //! [`run`] (parallel create+start with progress, cancel and rollback) and [`groups`]
-//! (members, scaling, group actions, removing what a launch made).
+//! (members, scaling, group actions, removing what a launch made); [`quit`] is quitting
+//! while launches run (finish or roll back, never half a group).
 
 pub mod groups;
 pub mod key;
 pub mod plan;
+pub mod quit;
 pub mod run;
 
 pub use groups::{

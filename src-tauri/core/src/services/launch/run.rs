@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use ts_rs::TS;
 
 use super::plan::{plan_launch, prepare_launch, PlanError};
+use super::quit::Entry;
 use crate::domain::ids::{ContainerId, GroupId};
 use crate::domain::launch::{LaunchPlan, LaunchRequest};
 use crate::domain::pull::{PullOutcome, PullProgress};
@@ -178,6 +179,8 @@ pub async fn run_launch(
         })
         .collect();
     sink.send(states.clone());
+    // In the book while it runs: quitting now asks first (issue #13).
+    let entry = Entry::open(&plan.group, &states);
     let (tx, mut rx) = mpsc::unbounded_channel::<Update>();
     let mut dirty: BTreeMap<usize, ()> = BTreeMap::new();
     let mut next = 0usize;
@@ -236,7 +239,10 @@ pub async fn run_launch(
         tokio::select! {
             _ = cancel.cancelled(), if !cancelled => cancelled = true,
             Some(()) = inflight.next() => {}
-            Some(u) = rx.recv() => apply(&mut states, &mut dirty, u),
+            Some(u) = rx.recv() => {
+                apply(&mut states, &mut dirty, u);
+                entry.update(&states);
+            }
             _ = ticker.tick() => flush(&states, &mut dirty, sink.as_ref()),
         }
     }
@@ -244,6 +250,7 @@ pub async fn run_launch(
     while let Some(u) = rx.recv().await {
         apply(&mut states, &mut dirty, u);
     }
+    entry.update(&states);
     if cancelled {
         for s in states
             .iter_mut()
@@ -254,6 +261,7 @@ pub async fn run_launch(
         dirty.extend((0..states.len()).map(|i| (i, ())));
         flush(&states, &mut dirty, sink.as_ref());
         rollback(engine, &mut states, concurrency).await;
+        entry.update(&states);
         dirty.extend((0..states.len()).map(|i| (i, ())));
     }
     flush(&states, &mut dirty, sink.as_ref());

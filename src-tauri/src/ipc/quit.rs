@@ -1,0 +1,16 @@
+//! The answer to "a launch is running: quit?" (see `crate::quit`).
+
+use berth_core::services::launch::quit::QuitChoice;
+use tauri::State;
+
+use super::streams::Launches;
+
+/// Finishes or rolls back the launches in flight, then quits; or keeps Berth open.
+#[tauri::command]
+pub fn quit_choice<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    launches: State<'_, Launches>,
+    choice: QuitChoice,
+) {
+    crate::quit::choose(&app, &launches.0, choice);
+}
