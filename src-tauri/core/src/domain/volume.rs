@@ -74,6 +74,8 @@ pub fn attach_users(
 /// The label on Berth's browse helpers (created, never started, removed after each browse):
 /// a leftover from a crash is found by it and removed the next time.
 pub const HELPER_LABEL: &str = "berth.helper";
+/// The name every browse helper starts with (the rest: time, process, sequence).
+pub const HELPER_PREFIX: &str = "berth-browse-";
 /// [`HELPER_LABEL`]'s value for the volume browser's helper.
 pub const HELPER_VALUE: &str = "volume-browse";
 /// Where the helper mounts the volume (read-only).

@@ -19,7 +19,7 @@ use crate::domain::engines::EngineFlavor;
 use crate::domain::ids::ContainerId;
 use crate::domain::volume::{
     attach_users, VolumeCreate, VolumeMount, VolumePruneRule, VolumeSummary, VolumeUser,
-    HELPER_LABEL, HELPER_MOUNT, HELPER_VALUE,
+    HELPER_LABEL, HELPER_MOUNT, HELPER_PREFIX, HELPER_VALUE,
 };
 
 /// The disk-usage answer is one JSON document; a bound keeps a hostile or huge one out.
@@ -324,9 +324,18 @@ impl Engine {
             .list_containers(Some(options))
             .await
             .map_err(|e| self.map_err(e))?;
+        // Only what Berth itself makes: never started, named `berth-browse-...`. Anyone can
+        // put the label on a container; these checks keep a stranger's running one safe.
         Ok(list
             .into_iter()
             .filter(|c| c.created.unwrap_or(0) < before)
+            .filter(|c| c.state == Some(bollard::models::ContainerSummaryStateEnum::CREATED))
+            .filter(|c| {
+                c.names
+                    .iter()
+                    .flatten()
+                    .any(|n| n.trim_start_matches('/').starts_with(HELPER_PREFIX))
+            })
             .filter_map(|c| c.id)
             .collect())
     }

@@ -160,7 +160,8 @@ impl Helper {
             .ok_or(VolumeError::NoHelperImage)?;
         static SEQ: AtomicU32 = AtomicU32::new(0);
         let name = format!(
-            "berth-browse-{}-{}-{}",
+            "{}{}-{}-{}",
+            crate::domain::volume::HELPER_PREFIX,
             crate::services::exports::unix_secs(),
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
