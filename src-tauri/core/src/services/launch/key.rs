@@ -335,6 +335,25 @@ mod tests {
             GroupSigner::load_or_create(dir.path()),
             Err(LaunchKeyError::NotAFile { .. })
         ));
+        // A named pipe (no writer: a blocking read would hang) and a link to /dev/zero.
+        fs::remove_file(&path).unwrap();
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success());
+        assert!(matches!(
+            GroupSigner::load_or_create(dir.path()),
+            Err(LaunchKeyError::NotAFile { .. })
+        ));
+        fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
+        assert!(matches!(
+            GroupSigner::load_or_create(dir.path()),
+            Err(LaunchKeyError::NotAFile { .. })
+        ));
+        // None of them was replaced by a new key.
+        assert!(fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
     }
 
     #[test]
