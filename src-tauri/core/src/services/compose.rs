@@ -538,6 +538,27 @@ pub async fn project_action(
     Ok(failures)
 }
 
+/// The tray's Stop / Restart of a project: the window's action, summed up in one line.
+pub async fn tray_command(
+    engine: &Engine,
+    project: &str,
+    command: super::tray_model::ProjectCommand,
+) -> super::tray_actions::TrayOutcome {
+    use super::tray_actions::TrayOutcome;
+    use super::tray_model::ProjectCommand;
+    let (action, done) = match command {
+        ProjectCommand::Stop => (ProjectAction::Stop, "stopped"),
+        ProjectCommand::Restart => (ProjectAction::Restart, "restarted"),
+    };
+    match project_action(engine, project, action).await {
+        Ok(failures) if failures.is_empty() => {
+            TrayOutcome::Done(format!("{done} Compose project {project}"))
+        }
+        Ok(failures) => TrayOutcome::Failed(failures.join("; ")),
+        Err(e) => TrayOutcome::Failed(e.to_string()),
+    }
+}
+
 /// What removing the project would take, by name, for the confirmation.
 pub async fn removal_preview(
     engine: &Engine,

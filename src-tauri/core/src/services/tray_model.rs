@@ -12,6 +12,7 @@ pub const MAX_RUNNING: usize = 10;
 pub const MAX_STOPPED: usize = 5;
 pub const MAX_LAUNCH_ANOTHER: usize = 8;
 pub const MAX_RECENT_SHOWN: usize = 5;
+pub const MAX_PROJECTS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerCommand {
@@ -42,6 +43,29 @@ impl ContainerCommand {
     }
 }
 
+/// What the tray does to a whole Compose project (through the engine, as the window does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProjectCommand {
+    Stop,
+    Restart,
+}
+
+impl ProjectCommand {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Stop => "stop",
+            Self::Restart => "restart",
+        }
+    }
+    fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "stop" => Self::Stop,
+            "restart" => Self::Restart,
+            _ => return None,
+        })
+    }
+}
+
 /// What a menu item does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TrayId {
@@ -61,6 +85,11 @@ pub enum TrayId {
     },
     /// Stops every running container carrying Berth's group label.
     StopAllLaunched,
+    /// Stops or restarts every container of a Compose project.
+    ComposeProject {
+        command: ProjectCommand,
+        project: String,
+    },
 }
 
 impl TrayId {
@@ -73,6 +102,9 @@ impl TrayId {
             Self::ScaleUp { group } => format!("scale-up:{group}"),
             Self::LaunchRecent { image } => format!("launch-recent:{image}"),
             Self::StopAllLaunched => "stop-all-launched".into(),
+            Self::ComposeProject { command, project } => {
+                format!("compose:{}:{project}", command.as_str())
+            }
         }
     }
 
@@ -89,6 +121,14 @@ impl TrayId {
             return (!id.is_empty()).then(|| Self::Container {
                 command,
                 id: id.to_string(),
+            });
+        }
+        if let Some(rest) = s.strip_prefix("compose:") {
+            let (command, project) = rest.split_once(':')?;
+            let command = ProjectCommand::parse(command)?;
+            return (!project.is_empty()).then(|| Self::ComposeProject {
+                command,
+                project: project.to_string(),
             });
         }
         if let Some(image) = s.strip_prefix("launch-recent:") {
@@ -211,6 +251,8 @@ pub fn build_tray_menu(
         more(&mut items, stopped.len(), MAX_STOPPED);
     }
 
+    compose_projects(&mut items, inventory);
+
     let groups = launch_groups(inventory);
     if !groups.is_empty() || !recent_images.is_empty() {
         items.push(TrayItem::Separator);
@@ -282,6 +324,41 @@ fn more(items: &mut Vec<TrayItem>, total: usize, shown: usize) {
             format!("…and {} more", total - shown),
         ));
     }
+}
+
+/// The running Compose projects (found from their labels, as the Compose view finds them),
+/// each with Stop and Restart.
+fn compose_projects(items: &mut Vec<TrayItem>, inventory: &Inventory) {
+    let running: Vec<_> = inventory
+        .groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::ComposeProject && g.running > 0)
+        .collect();
+    if running.is_empty() {
+        return;
+    }
+    items.push(TrayItem::Separator);
+    items.push(TrayItem::Text(format!(
+        "Compose projects ({})",
+        running.len()
+    )));
+    for g in running.iter().take(MAX_PROJECTS) {
+        let GroupRef::ComposeProject { project } = &g.reference else {
+            continue;
+        };
+        let id = |command| TrayId::ComposeProject {
+            command,
+            project: project.clone(),
+        };
+        items.push(TrayItem::Submenu {
+            label: format!("{project} — {} of {} running", g.running, g.total),
+            items: vec![
+                action(id(ProjectCommand::Stop), "Stop project"),
+                action(id(ProjectCommand::Restart), "Restart project"),
+            ],
+        });
+    }
+    more(items, running.len(), MAX_PROJECTS);
 }
 
 struct GroupLine {
@@ -406,6 +483,10 @@ mod tests {
                 command: ContainerCommand::Restart,
                 id: "abc:def".into(),
             },
+            TrayId::ComposeProject {
+                command: ProjectCommand::Stop,
+                project: "shop_1".into(),
+            },
         ];
         for id in all {
             assert_eq!(TrayId::parse(&id.encode()), Some(id.clone()), "{id:?}");
@@ -416,10 +497,58 @@ mod tests {
             "container:explode:x",
             "scale-up:",
             "launch-recent:",
+            "compose:stop:",
+            "compose:down:shop",
             "nope",
         ] {
             assert_eq!(TrayId::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn running_compose_projects_offer_stop_and_restart() {
+        let p = "com.docker.compose.project";
+        let s = "com.docker.compose.service";
+        let inv = inventory(vec![
+            // v1 and v2 names: only the labels count.
+            container(
+                "shop_web_1",
+                ContainerState::Running,
+                &[(p, "shop"), (s, "web")],
+            ),
+            container(
+                "shop-db-1",
+                ContainerState::Exited,
+                &[(p, "shop"), (s, "db")],
+            ),
+            container(
+                "old_web_1",
+                ContainerState::Exited,
+                &[(p, "old"), (s, "web")],
+            ),
+        ]);
+        let menu = build_tray_menu(&connected(), Some(&inv), &[]);
+        let ids = ids(&menu.items);
+        let project = |command| TrayId::ComposeProject {
+            command,
+            project: "shop".into(),
+        };
+        assert!(ids.contains(&project(ProjectCommand::Stop)), "{ids:?}");
+        assert!(ids.contains(&project(ProjectCommand::Restart)), "{ids:?}");
+        let texts = texts(&menu.items);
+        assert!(
+            texts.contains(&"Compose projects (1)".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts.contains(&"shop — 1 of 2 running".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            !ids.iter()
+                .any(|i| matches!(i, TrayId::ComposeProject { project, .. } if project == "old")),
+            "a stopped project is not offered"
+        );
     }
 
     #[test]
