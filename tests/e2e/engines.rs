@@ -502,6 +502,8 @@ async fn a_context_that_skips_tls_verification_is_a_choice() -> Result<(), AppEr
                 .await?,
         )
         .await?;
+        // The text as read, its source line breaks folded to spaces.
+        let choice = choice.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(choice.contains("lab"), "{choice}");
         assert!(choice.contains("skips TLS verification"), "{choice}");
         assert!(choice.contains("Berth always verifies"), "{choice}");
@@ -511,6 +513,7 @@ async fn a_context_that_skips_tls_verification_is_a_choice() -> Result<(), AppEr
                 .await?,
         )
         .await?;
+        let notice = notice.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(notice.contains("added 0"), "{notice}");
         assert!(notice.contains("no CA certificate"), "{notice}");
         // Not imported until chosen.
