@@ -86,8 +86,9 @@ pub fn validate_container_name(name: &str) -> Result<String, String> {
         Ok(bare.to_string())
     } else {
         Err(format!(
-            "“{bare}” is not a valid container name: use letters, digits, `_`, `.` and `-`, \
-             starting with a letter or digit, at least 2 characters"
+            "“{}” is not a valid container name: use letters, digits, `_`, `.` and `-`, \
+             starting with a letter or digit, at least 2 characters",
+            super::echo::echo(bare)
         ))
     }
 }

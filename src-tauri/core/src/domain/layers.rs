@@ -132,13 +132,22 @@ pub fn life_commands(container: &str) -> Vec<String> {
 pub fn validate_demo_path(path: &str) -> Result<String, String> {
     let path = path.trim();
     if !path.starts_with('/') || path.len() < 2 {
-        return Err(format!("“{path}” is not an absolute path like /hello.txt"));
+        return Err(format!(
+            "“{}” is not an absolute path like /hello.txt",
+            super::echo::echo(path)
+        ));
     }
     if path.ends_with('/') {
-        return Err(format!("“{path}” names a directory; give a file name"));
+        return Err(format!(
+            "“{}” names a directory; give a file name",
+            super::echo::echo(path)
+        ));
     }
     if path.split('/').any(|part| part == "..") {
-        return Err(format!("“{path}” may not contain `..`"));
+        return Err(format!(
+            "“{}” may not contain `..`",
+            super::echo::echo(path)
+        ));
     }
     if path.chars().any(|c| c.is_control()) {
         return Err("the path may not contain control characters".into());

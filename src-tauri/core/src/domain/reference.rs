@@ -434,9 +434,12 @@ fn valid_domain(d: &str) -> bool {
             return false;
         }
     }
+    // DNS limits: a longer name is no host, and asking the resolver only echoes it back.
     !host.is_empty()
+        && host.len() <= 253
         && host.split('.').all(|label| {
             !label.is_empty()
+                && label.len() <= 63
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
@@ -533,6 +536,9 @@ mod tests {
             );
         }
         assert!(parse_reference("host:65535/x").is_ok());
+        // Longer than DNS allows: no host (a 100 KB name went to the resolver).
+        assert!(RegistryName::parse(&"a".repeat(64)).is_err());
+        assert!(RegistryName::parse(&"a".repeat(63)).is_ok());
     }
 
     /// A huge or control-character input is echoed short and escaped, never whole.

@@ -13,6 +13,7 @@ use super::replicas::Replicas;
 use super::shell;
 use super::BerthLabel;
 use crate::domain::echo::echo;
+use crate::domain::reference::{looks_like_image_id, ImageRef};
 
 /// The engine refuses memory limits under 6 MiB.
 pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
@@ -270,8 +271,14 @@ fn validate_screened(req: &LaunchRequest) -> Result<(u32, LaunchSpec), Vec<Field
     } else if image.chars().any(char::is_whitespace) {
         err(
             LaunchField::Image,
-            format!("{image:?} is not an image reference"),
+            format!("“{}” is not an image reference", echo(&image)),
         );
+    } else if !looks_like_image_id(&image) {
+        // The form is also saved as a preset without the engine: check the grammar here
+        // (a reference with path segments or a query would otherwise be stored).
+        if let Err(e) = ImageRef::parse(&image) {
+            err(LaunchField::Image, e.to_string());
+        }
     }
     let replicas = Replicas::parse_launch(&req.replicas)
         .map(Replicas::get)
