@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use berth_core::domain::compose::ComposeOutputLine;
+use berth_core::domain::EngineStatus;
 use berth_core::services::compose::{self, ComposeError, ComposeRequest, ProjectAction};
 use berth_core::services::sink::Sink;
+use berth_core::services::tray_actions::{tray_action, TrayOutcome};
+use berth_core::services::tray_model::{build_tray_menu, ProjectCommand, TrayId, TrayItem};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun};
 use tokio_util::sync::CancellationToken;
@@ -112,6 +115,15 @@ impl Lines {
     }
 }
 
+/// Whether the menu has a clickable item with this id (submenus included).
+fn offers(items: &[TrayItem], id: &TrayId) -> bool {
+    items.iter().any(|i| match i {
+        TrayItem::Action { id: found, .. } => found == id,
+        TrayItem::Submenu { items, .. } => offers(items, id),
+        _ => false,
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_docker_compose_project_is_found_by_labels_then_stopped_and_removed() -> TestResult {
     blocking(ensure_test_images).await?;
@@ -169,6 +181,42 @@ async fn a_docker_compose_project_is_found_by_labels_then_stopped_and_removed() 
         &format!("label=com.docker.compose.project={}", project.name),
     ])?;
     assert_eq!(running.lines().count(), 3, "restart brings all three up");
+
+    // The tray's Stop and Restart of the project (the ids its menu makes), as clicked.
+    let inventory = engine.inventory().await?;
+    let menu = build_tray_menu(
+        &EngineStatus::Connected {
+            info: engine.info().clone(),
+        },
+        Some(&inventory),
+        &[],
+    );
+    let stop = TrayId::ComposeProject {
+        command: ProjectCommand::Stop,
+        project: project.name.clone(),
+    };
+    assert!(
+        offers(&menu.items, &stop),
+        "the tray offers the running project"
+    );
+    let outcome = tray_action(Ok(engine.clone()), &stop.encode(), &[]).await;
+    assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
+    let up = || {
+        docker([
+            "ps",
+            "-q",
+            "--filter",
+            &format!("label=com.docker.compose.project={}", project.name),
+        ])
+    };
+    assert_eq!(up()?.lines().count(), 0, "the tray stopped the project");
+    let restart = TrayId::ComposeProject {
+        command: ProjectCommand::Restart,
+        project: project.name.clone(),
+    };
+    let outcome = tray_action(Ok(engine.clone()), &restart.encode(), &[]).await;
+    assert!(matches!(outcome, TrayOutcome::Done(_)), "{outcome:?}");
+    assert_eq!(up()?.lines().count(), 3, "and restarted it");
 
     let removal = compose::removal_preview(&engine, &project.name).await?;
     assert_eq!(removal.containers.len(), 3, "{removal:?}");
