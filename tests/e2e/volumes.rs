@@ -204,6 +204,22 @@ async fn a_volume_is_created_browsed_and_removed_with_the_confirm() -> Result<()
                 content.replace('\n', "\\n")
             ),
         ])?;
+        // Writes do not change the list: the Size header's refresh reads the sizes again.
+        app.click("[data-testid=volume-sizes-refresh]", SETTLE)
+            .await?;
+        let size = app
+            .wait_for_css(
+                &format!(
+                    "{} [data-testid=volume-size]:not([data-size='']):not([data-size='0'])",
+                    volume_row(&vol)
+                ),
+                SETTLE,
+            )
+            .await?;
+        eprintln!(
+            "size after the write: {:?}",
+            size.attr("data-size").await.ok().flatten()
+        );
         app.click(
             &format!("{} [data-testid=volume-browse]", volume_row(&vol)),
             SETTLE,
