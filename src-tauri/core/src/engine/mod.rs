@@ -27,8 +27,8 @@ mod swarm;
 mod volumes;
 
 pub use client::Engine;
-pub use contexts::{docker_contexts, DockerContexts, SkippedContext};
 pub use compose::ProjectNetwork;
+pub use contexts::{docker_contexts, DockerContexts, SkippedContext};
 pub use create::create_body;
 pub use credentials::{CredentialError, CredentialStore, RegistryLogin, Secret};
 pub use endpoint::{
