@@ -223,7 +223,8 @@ async fn saving_tens_of_mb_streams_to_disk() -> TestResult {
     );
     let probe = out
         .lines()
-        .find_map(|l| l.strip_prefix("PROBE "))
+        // The harness prints the test's name on the same line.
+        .find_map(|l| Some(l.split_once("PROBE ")?.1))
         .ok_or_else(|| format!("no probe line in {out}"))?;
     let (grew_kib, path) = probe.split_once(' ').ok_or("bad probe line")?;
     let grew_kib: u64 = grew_kib.parse()?;
