@@ -31,6 +31,7 @@ mod first_day_launch;
 mod first_day_learn;
 mod launch;
 mod learn;
+mod logs_cut;
 mod manage;
 mod networks;
 mod run_image;
