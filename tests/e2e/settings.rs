@@ -186,6 +186,90 @@ async fn bad_config_files_are_told_every_start() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Issue #13: a launch's environment values stay out of the recent images (the settings
+/// file) unless "Remember environment values with this image" is ticked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn environment_values_are_remembered_only_when_ticked() -> Result<(), AppError> {
+    use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-remember-env");
+    let image = berth_tests::docker_cli::image_id(APP_IMAGE)?
+        .ok_or_else(|| AppError::Setup(format!("{APP_IMAGE} is missing")))?;
+    let dir = config_dir("environment_values_are_remembered_only_when_ticked");
+    let env_dir = dir.to_string_lossy().to_string();
+    let secret = "TOKEN=s3cret-e2e-value";
+    let stored = || std::fs::read_to_string(dir.join("settings.json")).unwrap_or_default();
+    let app = App::launch(
+        "environment_values_are_remembered_only_when_ticked",
+        &[("BERTH_CONFIG_DIR", Some(env_dir.as_str()))],
+    )
+    .await?;
+    app.check(async {
+        crate::wait_connected(&app).await?;
+        for (round, tick) in [(1, false), (2, true)] {
+            crate::first_day_launch::open_launch_on(&app, &image).await?;
+            app.type_into(
+                "[data-testid=launch-name]",
+                &format!("{}-{{n}}", run.name(&format!("env{round}"))),
+                SETTLE,
+            )
+            .await?;
+            app.type_into("[data-testid=launch-labels]", &run.label(), SETTLE)
+                .await?;
+            app.type_into("[data-testid=launch-env]", secret, SETTLE)
+                .await?;
+            let remember = app
+                .wait_for_css("[data-testid=launch-remember-env]", SETTLE)
+                .await?;
+            // Off by default.
+            let ticked = remember
+                .is_selected()
+                .await
+                .map_err(|e| AppError::Setup(format!("reading the tick box: {e}")))?;
+            assert!(!ticked, "remember-env ticked by default");
+            if tick {
+                remember
+                    .click()
+                    .await
+                    .map_err(|e| AppError::Setup(format!("ticking: {e}")))?;
+                app.screenshot("launch-remember-env").await?;
+            }
+            app.click("[data-testid=launch-submit]:not([disabled])", SETTLE)
+                .await?;
+            app.wait_for_css(
+                "[data-testid=launch-progress][data-phase=done]",
+                std::time::Duration::from_secs(30),
+            )
+            .await?;
+            app.click("[data-testid=launch-dialog] .primary", SETTLE)
+                .await?;
+            // The recent image is recorded after the launch: wait for it in the file.
+            let deadline = std::time::Instant::now() + SETTLE;
+            while !stored().contains("\"keep_env\"") {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no recent image saved"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            if tick {
+                while !stored().contains("s3cret-e2e-value") {
+                    assert!(std::time::Instant::now() < deadline, "ticked, not kept");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            } else {
+                let text = stored();
+                assert!(!text.contains("s3cret"), "{text}");
+                assert!(text.contains("\"keep_env\": false"), "{text}");
+            }
+        }
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
+
 fn backups(dir: &Path) -> usize {
     std::fs::read_dir(dir)
         .map(|entries| {
