@@ -122,9 +122,11 @@ async fn a_volume_is_created_browsed_and_removed_with_the_confirm() -> Result<()
     let file = format!("{}.txt", run.id());
     let content = format!("hello from {}\n", run.id());
 
+    // Remove unused is limited to this run's volumes: the engine is shared.
+    let scope = run.label();
     let app = App::launch(
         "a_volume_is_created_browsed_and_removed_with_the_confirm",
-        &[],
+        &[("BERTH_PRUNE_LABEL", Some(scope.as_str()))],
     )
     .await?;
     app.check(async {
@@ -335,6 +337,59 @@ async fn a_volume_is_created_browsed_and_removed_with_the_confirm() -> Result<()
             "the engine no longer has it"
         );
         app.screenshot("volumes-removed").await?;
+
+        // Remove unused (scoped to this run's label by BERTH_PRUNE_LABEL): the preview names
+        // exactly the unused volume and says the engine's rule; a used one stays.
+        let spare = run.name("spare");
+        let kept = run.name("kept");
+        volumes.0.extend([spare.clone(), kept.clone()]);
+        for v in [&spare, &kept] {
+            docker(["volume", "create", "--label", &label, v])?;
+        }
+        run.create(
+            "keeper",
+            &["-v", &format!("{kept}:/k")],
+            BUSYBOX_IMAGE,
+            &["true"],
+        )?;
+        app.wait_for_css(
+            &format!("{}[data-users='1']", volume_row(&kept)),
+            LIVE_TARGET + LIVE_GRACE,
+        )
+        .await?;
+        app.click("[data-testid=volume-prune]", SETTLE).await?;
+        let confirm = app
+            .wait_for_css("[data-testid=volume-prune-confirm]", SETTLE)
+            .await?;
+        let names = app
+            .find_all("[data-testid=volume-prune-confirm-name]")
+            .await?;
+        let mut listed = Vec::new();
+        for n in &names {
+            listed.push(text_of(n).await?);
+        }
+        assert_eq!(
+            listed,
+            std::slice::from_ref(&spare),
+            "only the unused one, by name"
+        );
+        let said = text_of(&confirm).await?;
+        assert!(
+            said.contains("every volume no container uses")
+                || said.contains("only unused anonymous"),
+            "the engine's rule is said: {said:?}"
+        );
+        app.screenshot("volumes-prune-confirm").await?;
+        app.click("[data-testid=volume-prune-confirm-go]", SETTLE)
+            .await?;
+        app.wait_gone(&volume_row(&spare), LIVE_TARGET + LIVE_GRACE)
+            .await?;
+        app.wait_for_css("[data-testid=volumes-notice]", SETTLE)
+            .await?;
+        assert!(
+            docker(["volume", "inspect", &kept]).is_ok(),
+            "the used one stays"
+        );
         Ok(())
     })
     .await?;
