@@ -157,9 +157,12 @@ async fn compose_view_shows_acts_on_and_brings_up_a_real_project() -> Result<(),
             t.contains("worker-1") && t.contains("ready from worker")
         })
         .await?;
+        app.screenshot("compose-view").await?;
         app.click(&format!("{card} [data-testid=compose-charts-toggle]"), SETTLE).await?;
         app.wait_for_css(&format!("{card} [data-testid=compose-project-charts]"), SETTLE).await?;
-        app.screenshot("compose-view").await?;
+        // A few samples on the charts before the picture.
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        app.screenshot("compose-charts").await?;
         app.click(&format!("{card} [data-testid=compose-charts-toggle]"), SETTLE).await?;
         app.click(&format!("{card} [data-testid=compose-logs-toggle]"), SETTLE).await?;
 

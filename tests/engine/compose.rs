@@ -223,7 +223,11 @@ async fn a_docker_compose_project_is_found_by_labels_then_stopped_and_removed() 
     assert_eq!(removal.networks, vec![format!("{}_default", project.name)]);
     assert_eq!(
         removal.command.as_ref().map(|c| c.line.clone()),
-        Some(format!("docker-compose -p {} down", project.name)),
+        Some(format!(
+            "docker-compose -p {} -f {} down",
+            project.name,
+            project.path()
+        )),
         "v1 is the CLI on this machine"
     );
     let removed = compose::remove_project(

@@ -567,6 +567,13 @@ pub async fn removal_preview(
     check_project_name(project).map_err(ComposeError::InvalidInput)?;
     let mut containers = members(engine, project).await?;
     containers.sort();
+    // v1 needs the files to say `down`; v2's line leaves them out (`action_command`).
+    let files = projects(engine)
+        .await?
+        .into_iter()
+        .find(|p| p.name == project)
+        .map(|p| p.config_files)
+        .unwrap_or_default();
     let networks = engine
         .compose_networks(project)
         .await?
@@ -577,7 +584,7 @@ pub async fn removal_preview(
         project: project.to_string(),
         containers,
         networks,
-        command: Some(action_command(project, &[], &ComposeVerb::Down).await),
+        command: Some(action_command(project, &files, &ComposeVerb::Down).await),
     })
 }
 
