@@ -9,6 +9,7 @@ use std::time::Instant;
 use berth_tests::app::{css_str, App, AppError, WebDriverContext};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use fantoccini::Locator;
 
 use crate::{text_of, wait_connected, LIVE_GRACE, LIVE_TARGET, SETTLE};
 
@@ -46,6 +47,28 @@ fn free_subnets(n: usize) -> Result<Vec<String>, AppError> {
         .take(n)
         .map(|p| format!("{p}0/24"))
         .collect())
+}
+
+/// Waits until the element matching `css` says `needle` (the form is checked as it is typed:
+/// a half-typed value has its own problem first), and returns its text.
+async fn wait_text(app: &App, css: &str, needle: &str) -> Result<String, AppError> {
+    let (css, needle) = (css.to_string(), needle.to_string());
+    app.wait_until(&format!("`{css}` to say {needle:?}"), SETTLE, |client| {
+        let (css, needle) = (css.clone(), needle.clone());
+        async move {
+            let Some(el) = client
+                .find_all(Locator::Css(&css))
+                .await?
+                .into_iter()
+                .next()
+            else {
+                return Ok(None);
+            };
+            let text = el.text().await?;
+            Ok(text.contains(&needle).then_some(text))
+        }
+    })
+    .await
 }
 
 fn attached(row: &str, n: usize) -> String {
@@ -147,10 +170,7 @@ async fn networks_view_creates_connects_and_removes_with_the_confirm() -> Result
             .await?;
         app.type_into("[data-testid=network-create-name]", "my net", SETTLE)
             .await?;
-        let err = app
-            .wait_for_css("[data-testid=network-create-error-name]", SETTLE)
-            .await?;
-        assert!(text_of(&err).await?.contains("space"));
+        wait_text(&app, "[data-testid=network-create-error-name]", "space").await?;
         let go = app
             .wait_for_css("[data-testid=network-create-go]", SETTLE)
             .await?;
@@ -164,14 +184,12 @@ async fn networks_view_creates_connects_and_removes_with_the_confirm() -> Result
             SETTLE,
         )
         .await?;
-        let err = app
-            .wait_for_css("[data-testid=network-create-error-subnet]", SETTLE)
-            .await?;
-        let said = text_of(&err).await?;
-        assert!(
-            said.contains(&format!("the range of network {held}")),
-            "{said:?}"
-        );
+        wait_text(
+            &app,
+            "[data-testid=network-create-error-subnet]",
+            &format!("the range of network {held}"),
+        )
+        .await?;
         app.screenshot("network-create-overlap").await?;
 
         app.type_into("[data-testid=network-create-subnet]", &made_subnet, SETTLE)

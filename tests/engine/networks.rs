@@ -401,10 +401,11 @@ async fn networks_work_on_podman() -> TestResult {
     let _cleanup = Cleanup(podman.clone(), label.clone(), vec![name.clone()]);
 
     let list = engine.list_networks().await?;
-    let default = find(&list, "podman").ok_or("Podman's default network is listed")?;
+    // Podman's API lists its default network (`podman` on its CLI) as `bridge`.
+    let default = find(&list, "bridge").ok_or("Podman's default network is listed")?;
     assert!(default.protected.is_some(), "{default:?}");
     assert!(!default.subnets.is_empty(), "{default:?}");
-    let refused = networks::remove(&engine, "podman").await;
+    let refused = networks::remove(&engine, "bridge").await;
     assert!(
         matches!(refused, Err(NetworkError::Protected { .. })),
         "{refused:?}"

@@ -70,7 +70,8 @@ pub struct NetworkSummary {
 /// One container's endpoint on one network, as read from the engine's container list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkEndpoint {
-    /// Empty for a stopped container: the engine fills it in when the endpoint exists.
+    /// Docker: the network's ID, empty for a stopped container (the engine fills it in when
+    /// the endpoint exists). Podman: the network's name.
     pub network_id: String,
     /// The key of the container's network map: the network's name when it was attached.
     pub network_name: String,
@@ -83,9 +84,8 @@ pub struct NetworkEndpoint {
 /// `podman`: the engine is Podman, whose default network is named `podman`.
 pub fn protected_reason(name: &str, ingress: bool, podman: bool) -> Option<&'static str> {
     Some(match name {
-        "bridge" if !podman => {
-            "the engine's default network: containers started without --network join it"
-        }
+        // Podman's API lists its default network (`podman` on its CLI) as `bridge` too.
+        "bridge" => "the engine's default network: containers started without --network join it",
         "host" => "predefined by the engine: containers on it share the host's own network",
         "none" => "predefined by the engine: containers on it have no network at all",
         "podman" if podman => {
@@ -101,7 +101,20 @@ pub fn protected_reason(name: &str, ingress: bool, podman: bool) -> Option<&'sta
     })
 }
 
-/// Attaches each endpoint to its network (by ID, else by name for a stopped container), fills
+/// Podman's API lists its default network as `bridge`, while its containers' endpoints call
+/// it `podman` (its CLI name): read those as `bridge` when the list has no `podman`.
+pub fn podman_default_alias(networks: &[NetworkSummary], e: &mut NetworkEndpoint) {
+    let listed = |name: &str| networks.iter().any(|n| n.name == name);
+    if e.network_name == "podman" && listed("bridge") && !listed("podman") {
+        e.network_name = "bridge".into();
+        if e.network_id == "podman" {
+            e.network_id = "bridge".into();
+        }
+    }
+}
+
+/// Attaches each endpoint to its network (by ID, else by name: a stopped container on Docker,
+/// every container on Podman, whose endpoints give the network's name as its ID), fills
 /// in a gateway the network's settings leave out from an attached container's, and sorts
 /// members by name and networks by name like `docker network ls`.
 pub fn attach_members(
@@ -110,11 +123,9 @@ pub fn attach_members(
 ) -> Vec<NetworkSummary> {
     for e in endpoints {
         let found = networks.iter_mut().find(|n| {
-            if e.network_id.is_empty() {
-                n.name == e.network_name
-            } else {
-                n.id == e.network_id
-            }
+            n.id == e.network_id
+                || n.name == e.network_id
+                || (e.network_id.is_empty() && n.name == e.network_name)
         });
         let Some(network) = found else { continue };
         if let Ok(gateway) = e.gateway.parse::<IpAddr>() {
@@ -400,12 +411,39 @@ mod tests {
     }
 
     #[test]
+    fn podman_endpoints_name_their_network_and_its_default_is_bridge() {
+        let networks = vec![
+            network("bridge", "b1", "10.88.0.0/16"),
+            network("web", "w1", ""),
+        ];
+        let mut endpoints = vec![
+            endpoint("podman", "podman", "c1", "10.88.0.2/16"),
+            endpoint("web", "web", "c1", "10.9.0.2/24"),
+        ];
+        for e in &mut endpoints {
+            podman_default_alias(&networks, e);
+        }
+        let out = attach_members(networks, endpoints);
+        assert_eq!(out[0].name, "bridge");
+        assert_eq!(out[0].attached.len(), 1);
+        assert_eq!(out[1].attached.len(), 1);
+        // Where Podman lists `podman` by its own name, nothing is renamed.
+        let mut e = endpoint("podman", "podman", "c1", "");
+        podman_default_alias(
+            &[network("podman", "p", ""), network("bridge", "b", "")],
+            &mut e,
+        );
+        assert_eq!(e.network_name, "podman");
+    }
+
+    #[test]
     fn the_engines_own_networks_are_protected_with_a_reason() {
         for name in ["bridge", "host", "none", "docker_gwbridge"] {
             assert!(protected_reason(name, false, false).is_some(), "{name}");
         }
         assert!(protected_reason("my-ingress", true, false).is_some());
         assert!(protected_reason("podman", false, true).is_some());
+        assert!(protected_reason("bridge", false, true).is_some());
         // A user's network of that name on Docker is just a network.
         assert!(protected_reason("podman", false, false).is_none());
         assert!(protected_reason("web", false, false).is_none());

@@ -15,8 +15,8 @@ use super::{path, Engine, EngineError};
 use crate::domain::engines::EngineFlavor;
 use crate::domain::ids::ContainerId;
 use crate::domain::network::{
-    attach_members, protected_reason, NetworkEndpoint, NetworkMember, NetworkSpec, NetworkSubnet,
-    NetworkSummary,
+    attach_members, podman_default_alias, protected_reason, NetworkEndpoint, NetworkMember,
+    NetworkSpec, NetworkSubnet, NetworkSummary,
 };
 
 impl Engine {
@@ -36,6 +36,10 @@ impl Engine {
         let networks = networks.map_err(|e| self.map_err(e))?;
         let containers = containers.map_err(|e| self.map_err(e))?;
         let podman = self.info().flavor == EngineFlavor::Podman;
+        let list: Vec<NetworkSummary> = networks
+            .into_iter()
+            .map(|n| network_from_api(n, podman))
+            .collect();
         let endpoints = containers.into_iter().flat_map(|c| {
             let id = c.id.unwrap_or_default();
             let name = c
@@ -50,10 +54,16 @@ impl Engine {
                 .into_iter()
                 .map(move |(network_name, e)| endpoint_from_api(&id, &name, state, network_name, e))
         });
-        let list = networks
-            .into_iter()
-            .map(|n| network_from_api(n, podman))
-            .collect();
+        let endpoints: Vec<NetworkEndpoint> = if podman {
+            endpoints
+                .map(|mut e| {
+                    podman_default_alias(&list, &mut e);
+                    e
+                })
+                .collect()
+        } else {
+            endpoints.collect()
+        };
         Ok(attach_members(list, endpoints))
     }
 
