@@ -23,6 +23,7 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod chaos;
+mod confirm;
 mod compose;
 mod engines;
 mod first_day_containers;

@@ -22,7 +22,7 @@ use crate::{wait_connected, SETTLE};
 
 const TITLE: &str = "Berth";
 
-fn desk(e: DesktopError) -> AppError {
+pub(crate) fn desk(e: DesktopError) -> AppError {
     AppError::Setup(e.to_string())
 }
 
@@ -45,7 +45,7 @@ fn write_settings(dir: &Path, settings: &Settings) -> Result<(), AppError> {
         .map_err(setup("writing settings.json"))
 }
 
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     // A zombie has a /proc entry too: look at its state.
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .ok()
@@ -60,7 +60,7 @@ fn process_alive(pid: u32) -> bool {
 /// click took effect. The tray rebuilds its menu (new item ids) whenever the engine's state
 /// changes, so a click can land on an id that just went away: then it is read and clicked
 /// again, at most a few times.
-async fn click_until<P, D, Fut>(
+pub(crate) async fn click_until<P, D, Fut>(
     menu: &TrayMenu,
     what: &str,
     pick: P,

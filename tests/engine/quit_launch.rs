@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{blocking, connect, TestResult};
 
-const REPLICAS: usize = 12;
+const REPLICAS: usize = 24;
 
 /// Starts a launch of `REPLICAS` replicas in `launches` the way the app's `launch` command
 /// does (two at a time, so it is still running when the quit comes).
@@ -104,14 +104,6 @@ async fn rolling_back_at_quit_leaves_no_member_and_only_removes_what_the_launch_
     let engine = connect().await?;
     let run = TestRun::new("quit-rollback");
     let group = new_group_id();
-    // Not made by the launch, only labelled as if it were: a roll back must not touch it.
-    let label = format!("{LABEL_GROUP}={group}");
-    let decoy = run.run(
-        "decoy",
-        &["--label", &label],
-        BUSYBOX_IMAGE,
-        &["sleep", "600"],
-    )?;
     let launches = StreamRegistry::new(&CancellationToken::new());
     let running = start(&engine, &launches, &run, &group);
     let seen = mid_launch(&group).await;
@@ -120,6 +112,19 @@ async fn rolling_back_at_quit_leaves_no_member_and_only_removes_what_the_launch_
         "the quit came mid-launch: {seen:?}"
     );
 
+    // Not made by the launch, only labelled as if it were (made mid-launch: a group with a
+    // member this Berth did not make is not launched into): a roll back must not touch it.
+    let label = format!("{LABEL_GROUP}={group}");
+    let decoy = run.run(
+        "decoy",
+        &["--label", &label],
+        BUSYBOX_IMAGE,
+        &["sleep", "600"],
+    )?;
+    assert!(
+        !launches.is_empty(),
+        "the launch was still running at the quit"
+    );
     assert!(settle(&launches, QuitChoice::RollBack, Duration::from_secs(120)).await);
     assert!(launches.is_empty());
     let outcome = running.join().await?.unwrap();
