@@ -36,7 +36,15 @@ async fn a_five_mib_line_shows_cut_and_marked() -> Result<(), AppError> {
                 SETTLE,
             )
             .await?;
-        assert_eq!(text_of(&mark).await?, "… cut: 5.23MB more");
+        assert_eq!(text_of(&mark).await?, "cut: 5.23MB not shown");
+        // At the line's start, in view without scrolling.
+        let at_start = app
+            .wait_for_css(
+                "[data-testid=logs-lines] .line > [data-testid=logs-line-cut]:first-child",
+                SETTLE,
+            )
+            .await?;
+        assert!(at_start.is_displayed().await.unwrap_or(false));
         let count = text_of(&app.wait_for_css("[data-testid=logs-count]", SETTLE).await?).await?;
         assert!(count.starts_with("3 lines"), "{count}");
         app.screenshot("logs-cut-line").await?;

@@ -28,8 +28,9 @@ describe("LogsPane (issue #13: a cut line is marked)", () => {
     const view = render(LogsPane, { id: "c1", name: "web-1", running: true });
     await waitFor(() => expect(view.getAllByTestId("logs-line-cut")).toHaveLength(1));
     const mark = view.getByTestId("logs-line-cut");
-    expect(mark.textContent).toBe("… cut: 5.23MB more");
-    expect(mark.previousElementSibling?.textContent).toHaveLength(16 * 1024);
+    // At the line's start, where it is seen without scrolling 16 KiB to the right.
+    expect(mark.textContent).toBe("cut: 5.23MB not shown");
+    expect(mark.nextElementSibling?.textContent).toHaveLength(16 * 1024);
     expect(mark.getAttribute("title")).toContain("Download saves it whole");
   });
 });
