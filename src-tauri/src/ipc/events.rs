@@ -48,7 +48,7 @@ impl<R: Runtime> WatchSink for EventSink<R> {
 
     fn container_died(&self, died: &ContainerDied) {
         if self.settings.borrow().notifications {
-            crate::notify::show(&self.app, "A container stopped", &died.message());
+            crate::notify::container_died(&self.app, died);
         }
     }
 }

@@ -3,7 +3,9 @@
 //! running/total counts. The overview is rebuilt from this on demand; `subscribe` says when.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
@@ -14,6 +16,54 @@ use crate::domain::EngineStatus;
 use crate::engine::{Endpoint, EngineError};
 
 type Resolver = dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync;
+
+/// Least time between two count refreshes of one engine. Each refresh lists every container
+/// (over SSH for a remote engine); a burst of events (a launch of 100 replicas, a prune) makes
+/// the watcher signal every 100 ms for as long as it lasts, and the overview's counts need not
+/// move faster than the eye reads them.
+const REFRESH_GAP: Duration = Duration::from_millis(500);
+
+/// One job at a time, coalesced: a request while it runs (or waits its gap) only marks it to
+/// run once more afterwards, so a burst of any size costs at most one run per gap, and the
+/// last change is always counted.
+#[derive(Default)]
+struct Coalesced(Mutex<CoalesceState>);
+
+#[derive(Default)]
+struct CoalesceState {
+    running: bool,
+    again: bool,
+}
+
+impl Coalesced {
+    /// Starts `job` on `runtime` unless a run is under way (then it runs once more after it).
+    fn request<F, Fut>(self: &Arc<Self>, runtime: &tokio::runtime::Handle, gap: Duration, job: F)
+    where
+        F: Fn() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send,
+    {
+        {
+            let mut state = lock(&self.0);
+            if state.running {
+                state.again = true;
+                return;
+            }
+            state.running = true;
+        }
+        let gate = self.clone();
+        runtime.spawn(async move {
+            loop {
+                job().await;
+                tokio::time::sleep(gap).await;
+                let mut state = lock(&gate.0);
+                if !std::mem::take(&mut state.again) {
+                    state.running = false;
+                    return;
+                }
+            }
+        });
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
@@ -28,10 +78,17 @@ struct Watched {
     stop: CancellationToken,
 }
 
+/// An engine's counts and the gate its refreshes go through.
+#[derive(Clone, Default)]
+struct CountSlot {
+    counts: Arc<Mutex<Option<Counts>>>,
+    refreshes: Arc<Coalesced>,
+}
+
 pub struct EngineManager {
     /// The app's hub: whatever engine is active.
     main: Arc<EngineHub>,
-    main_counts: Arc<Mutex<Option<Counts>>>,
+    main_counts: CountSlot,
     /// How the docker CLI would pick the engine (DOCKER_HOST, context, default socket).
     local: Arc<Resolver>,
     setup: Mutex<EnginesSetup>,
@@ -56,7 +113,7 @@ impl EngineManager {
     ) -> Arc<Self> {
         Arc::new(Self {
             main,
-            main_counts: Arc::default(),
+            main_counts: CountSlot::default(),
             local,
             setup: Mutex::default(),
             watched: Mutex::default(),
@@ -113,7 +170,7 @@ impl EngineManager {
                 watched.insert(name.to_string(), self.watch(config.clone()));
             }
         }
-        *lock(&self.main_counts) = None;
+        *lock(&self.main_counts.counts) = None;
         *lock(&self.setup) = setup;
         drop(watched);
         self.bump();
@@ -140,11 +197,12 @@ impl EngineManager {
             (endpoint.uri.clone(), Arc::new(move || Ok(endpoint.clone())))
         };
         let hub = Arc::new(EngineHub::new(&uri));
-        let counts = Arc::new(Mutex::new(None));
+        let slot = CountSlot::default();
+        let counts = slot.counts.clone();
         let stop = self.cancel.child_token();
         let sink = Arc::new(CountingSink {
             hub: hub.clone(),
-            counts: counts.clone(),
+            slot,
             manager: Arc::downgrade(self),
         });
         self.runtime.spawn(run_watcher(
@@ -179,12 +237,12 @@ impl EngineManager {
     pub fn overview(self: &Arc<Self>) -> Vec<EngineOverview> {
         let setup = self.setup();
         let main_status = self.main.status();
-        if lock(&self.main_counts).is_none()
+        if lock(&self.main_counts.counts).is_none()
             && matches!(main_status, EngineStatus::Connected { .. })
         {
             self.active_changed();
         }
-        let main_counts = *lock(&self.main_counts);
+        let main_counts = *lock(&self.main_counts.counts);
         let watched = lock(&self.watched);
         let row = |name: &str, endpoint: &Endpoint, origin: &str| EngineOverview {
             name: name.to_string(),
@@ -263,7 +321,7 @@ impl EngineManager {
 
 struct CountingSink {
     hub: Arc<EngineHub>,
-    counts: Arc<Mutex<Option<Counts>>>,
+    slot: CountSlot,
     manager: std::sync::Weak<EngineManager>,
 }
 
@@ -272,7 +330,7 @@ impl WatchSink for CountingSink {
         if matches!(status, EngineStatus::Connected { .. }) {
             self.refresh();
         } else {
-            *lock(&self.counts) = None;
+            *lock(&self.slot.counts) = None;
             if let Some(m) = self.manager.upgrade() {
                 m.bump();
             }
@@ -290,40 +348,89 @@ impl CountingSink {
             refresh_counts(
                 &m.runtime,
                 self.hub.clone(),
-                self.counts.clone(),
+                self.slot.clone(),
                 self.manager.clone(),
             );
         }
     }
 }
 
-/// Lists the engine's containers once (off the caller's task) and stores the counts.
+/// Lists the engine's containers (off the caller's task) and stores the counts; coalesced
+/// through the slot's gate, so a burst of events lists at most once per [`REFRESH_GAP`].
 fn refresh_counts(
     runtime: &tokio::runtime::Handle,
     hub: Arc<EngineHub>,
-    counts: Arc<Mutex<Option<Counts>>>,
+    slot: CountSlot,
     manager: std::sync::Weak<EngineManager>,
 ) {
-    runtime.spawn(async move {
-        let Ok(engine) = hub.engine() else { return };
-        let fresh = match engine.list_containers().await {
-            Ok(list) => Some(Counts {
-                running: list.iter().filter(|c| c.state.is_up()).count() as u32,
-                total: list.len() as u32,
-            }),
-            Err(e) => {
-                tracing::debug!(error = %e, "engine overview: listing failed");
-                None
+    let counts = slot.counts;
+    slot.refreshes.request(runtime, REFRESH_GAP, move || {
+        let (hub, counts, manager) = (hub.clone(), counts.clone(), manager.clone());
+        async move {
+            let Ok(engine) = hub.engine() else { return };
+            let fresh = match engine.list_containers().await {
+                Ok(list) => Some(Counts {
+                    running: list.iter().filter(|c| c.state.is_up()).count() as u32,
+                    total: list.len() as u32,
+                }),
+                Err(e) => {
+                    tracing::debug!(error = %e, "engine overview: listing failed");
+                    None
+                }
+            };
+            let changed = {
+                let mut slot = lock(&counts);
+                let changed = *slot != fresh;
+                *slot = fresh;
+                changed
+            };
+            if let (true, Some(m)) = (changed, manager.upgrade()) {
+                m.bump();
             }
-        };
-        let changed = {
-            let mut slot = lock(&counts);
-            let changed = *slot != fresh;
-            *slot = fresh;
-            changed
-        };
-        if let (true, Some(m)) = (changed, manager.upgrade()) {
-            m.bump();
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_burst_of_a_hundred_refreshes_lists_a_few_times_and_counts_the_last() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let seen = Arc::new(AtomicUsize::new(0));
+        let events = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(Coalesced::default());
+        let runtime = tokio::runtime::Handle::current();
+        // 100 inventory signals in a burst (what a launch of 100 replicas gives), with a
+        // gap of 50 ms here to keep the test short.
+        let gap = Duration::from_millis(50);
+        for _ in 0..100 {
+            events.fetch_add(1, Ordering::SeqCst);
+            let (runs, seen, events) = (runs.clone(), seen.clone(), events.clone());
+            gate.request(&runtime, gap, move || {
+                let (runs, seen, events) = (runs.clone(), seen.clone(), events.clone());
+                async move {
+                    // A listing takes a while, and sees every event so far.
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    seen.store(events.load(Ordering::SeqCst), Ordering::SeqCst);
+                    runs.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // At 2 ms apart the burst lasts 200 ms or more: about one listing per 55 ms (fewer
+        // when the machine is slow, which only stretches the sleeps).
+        let runs = runs.load(Ordering::SeqCst);
+        assert!((2..=8).contains(&runs), "{runs} listings for 100 signals");
+        assert_eq!(
+            seen.load(Ordering::SeqCst),
+            100,
+            "the last listing saw the last event"
+        );
+        assert!(!lock(&gate.0).running, "the gate is free again");
+    }
 }

@@ -32,6 +32,17 @@ use crate::domain::stats::{point, Counters, HostPoint, StatsPoint};
 use crate::domain::ContainerState;
 use crate::engine::{Engine, EngineError};
 
+/// All the rings together hold at most this many bytes of points, whatever the Settings ask
+/// (they allow 24 h at 250 ms: 345,601 points of 48 bytes, 16 MiB per container, so 50
+/// containers would hold 800 MiB). 64 MiB keeps the default (15 min at 1 s) whole for about
+/// 1,500 containers; past that each ring keeps its newest share.
+pub const STATS_HISTORY_MAX_BYTES: usize = 64 << 20;
+
+/// Most points in one message to a subscriber. A new subscriber's backlog (every series'
+/// history with `all`) is sent in pieces of this size (about 300 KB of JSON each), so no one
+/// message makes the window parse megabytes at once.
+pub const BACKLOG_CHUNK_POINTS: usize = 2_000;
+
 /// New points of one container.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -79,6 +90,8 @@ pub struct StatsConfig {
     /// Sampling period of every running container, for subscribers that want all (list
     /// columns): 5 s, never faster than `focus_every`.
     pub all_every: Duration,
+    /// Bytes all the rings may hold together (see [`STATS_HISTORY_MAX_BYTES`]).
+    pub history_bytes: usize,
     /// Polls in flight at once. Docker 20.10 answers a one-shot poll only at its stats
     /// collector's next 1 s tick (measured here: 20 sequential polls took 19 s), so a poll
     /// costs waiting, not work: at 8 in flight, 20 on-screen containers were sampled only
@@ -92,16 +105,21 @@ impl Default for StatsConfig {
             history: Duration::from_secs(15 * 60),
             focus_every: Duration::from_secs(1),
             all_every: Duration::from_secs(5),
+            history_bytes: STATS_HISTORY_MAX_BYTES,
             concurrency: 64,
         }
     }
 }
 
 impl StatsConfig {
-    /// Most points a ring holds.
-    fn capacity(&self) -> usize {
+    /// Most points a ring holds when there are `rings` of them (the host's included): the
+    /// history length at the focus rate, and an equal share of the byte budget.
+    fn capacity(&self, rings: usize) -> usize {
         let per = self.focus_every.as_secs_f64().max(0.001);
-        (self.history.as_secs_f64() / per).ceil() as usize + 1
+        let by_time = (self.history.as_secs_f64() / per).ceil() as usize + 1;
+        let point = std::mem::size_of::<StatsPoint>().max(std::mem::size_of::<HostPoint>());
+        let by_bytes = self.history_bytes / point / rings.max(1);
+        by_time.min(by_bytes).max(1)
     }
 }
 
@@ -115,6 +133,9 @@ struct Sub {
     all: bool,
     host: bool,
     sink: Arc<dyn Sink<StatsBatch>>,
+    /// While its backlog is being sent (outside the lock): the rounds' batches, kept in order
+    /// to follow it, since the window drops points older than the last it has.
+    queued: Option<Vec<StatsBatch>>,
 }
 
 struct State {
@@ -125,6 +146,23 @@ struct State {
     next_sub: u64,
     /// Running containers at the last listing.
     running: HashSet<String>,
+}
+
+impl State {
+    /// Most points each ring may hold now.
+    fn ring_cap(&self) -> usize {
+        self.config.capacity(self.series.len() + 1)
+    }
+
+    /// A new series shrinks every ring's share of the byte budget: trims them all to it (only
+    /// when a container is first seen, never per sample).
+    fn trim_all(&mut self) {
+        let cap = self.ring_cap();
+        for s in self.series.values_mut() {
+            trim(&mut s.points, cap, |_| false);
+        }
+        trim(&mut self.host, cap, |_| false);
+    }
 }
 
 pub struct StatsHub {
@@ -167,9 +205,9 @@ impl StatsHub {
         self.lock().config.clone()
     }
 
-    /// Most points a ring holds.
+    /// Most points a ring holds now.
     pub fn capacity(&self) -> usize {
-        self.lock().config.capacity()
+        self.lock().ring_cap()
     }
 
     /// Applies a new sampling period and history length (the Settings changed) while running:
@@ -179,7 +217,7 @@ impl StatsHub {
             let mut state = self.lock();
             state.config.focus_every = focus_every.max(Duration::from_millis(100));
             state.config.history = history;
-            let cap = state.config.capacity();
+            let cap = state.ring_cap();
             let newest = |t: Option<f64>| t.unwrap_or(0.0) - history.as_secs_f64() * 1000.0;
             for s in state.series.values_mut() {
                 let oldest = newest(s.points.back().map(|p| p.t));
@@ -205,43 +243,74 @@ impl StatsHub {
     }
 
     /// Subscribes to what `watch` names. The backlog (the named containers' history, every
-    /// series with `all`, the host's with `host`) is sent first. Returns the subscription's
-    /// key for [`Self::unsubscribe`].
+    /// series with `all`, the host's with `host`) is sent first, in pieces of at most
+    /// [`BACKLOG_CHUNK_POINTS`] and never under the hub's lock (a slow window must not stall
+    /// sampling); rounds meanwhile are queued behind it. Returns the subscription's key for
+    /// [`Self::unsubscribe`] (`u64::MAX` if the sink refused).
     pub fn subscribe_to(&self, watch: Watch, sink: Arc<dyn Sink<StatsBatch>>) -> u64 {
-        let mut state = self.lock();
         let Watch { ids, all, host } = watch;
         let ids: HashSet<String> = ids.into_iter().collect();
-        let backlog = StatsBatch {
-            containers: state
-                .series
-                .iter()
-                .filter(|(id, s)| (all || ids.contains(*id)) && !s.points.is_empty())
-                .map(|(id, s)| StatsUpdate {
-                    id: id.clone(),
-                    points: s.points.iter().copied().collect(),
-                })
-                .collect(),
-            host: if host {
-                state.host.iter().copied().collect()
-            } else {
-                Vec::new()
-            },
+        let (key, backlog) = {
+            let mut state = self.lock();
+            let backlog = StatsBatch {
+                containers: state
+                    .series
+                    .iter()
+                    .filter(|(id, s)| (all || ids.contains(*id)) && !s.points.is_empty())
+                    .map(|(id, s)| StatsUpdate {
+                        id: id.clone(),
+                        points: s.points.iter().copied().collect(),
+                    })
+                    .collect(),
+                host: if host {
+                    state.host.iter().copied().collect()
+                } else {
+                    Vec::new()
+                },
+            };
+            state.next_sub += 1;
+            let key = state.next_sub;
+            state.subs.insert(
+                key,
+                Sub {
+                    ids,
+                    all,
+                    host,
+                    sink: sink.clone(),
+                    queued: Some(Vec::new()),
+                },
+            );
+            (key, backlog)
         };
-        if !backlog.is_empty() && !sink.send(backlog) {
-            return u64::MAX;
+        for piece in chunked(backlog, BACKLOG_CHUNK_POINTS) {
+            if !sink.send(piece) {
+                self.unsubscribe(key);
+                return u64::MAX;
+            }
         }
-        state.next_sub += 1;
-        let key = state.next_sub;
-        state.subs.insert(
-            key,
-            Sub {
-                ids,
-                all,
-                host,
-                sink,
-            },
-        );
-        key
+        // Then what the rounds queued meanwhile, until the queue is seen empty under the lock
+        // (from then on the rounds send directly, so the order holds).
+        loop {
+            let queued = {
+                let mut state = self.lock();
+                let Some(sub) = state.subs.get_mut(&key) else {
+                    return u64::MAX;
+                };
+                match sub.queued.as_mut() {
+                    Some(q) if !q.is_empty() => std::mem::take(q),
+                    _ => {
+                        sub.queued = None;
+                        return key;
+                    }
+                }
+            };
+            for batch in queued {
+                if !sink.send(batch) {
+                    self.unsubscribe(key);
+                    return u64::MAX;
+                }
+            }
+        }
     }
 
     pub fn unsubscribe(&self, key: u64) {
@@ -282,15 +351,21 @@ impl StatsHub {
     /// Appends points to a container's ring as if sampled (benchmarks, tests).
     pub fn record(&self, id: &str, points: impl IntoIterator<Item = StatsPoint>) {
         let mut state = self.lock();
-        let cap = state.config.capacity();
+        if !state.series.contains_key(id) {
+            state.series.insert(
+                id.to_string(),
+                Series {
+                    prev: None,
+                    points: VecDeque::new(),
+                },
+            );
+            state.trim_all();
+        }
+        let cap = state.ring_cap();
         let history = state.config.history;
-        let series = state
-            .series
-            .entry(id.to_string())
-            .or_insert_with(|| Series {
-                prev: None,
-                points: VecDeque::with_capacity(cap),
-            });
+        let Some(series) = state.series.get_mut(id) else {
+            return;
+        };
         for p in points {
             push_bounded(&mut series.points, p, cap, history);
         }
@@ -354,23 +429,37 @@ impl StatsHub {
         if fresh.is_empty() && host.is_none() {
             return;
         }
-        let mut state = self.lock();
-        let mut gone = Vec::new();
-        for (key, sub) in &state.subs {
-            let batch = StatsBatch {
-                containers: fresh
-                    .iter()
-                    .filter(|u| sub.all || sub.ids.contains(&u.id))
-                    .cloned()
-                    .collect(),
-                host: host.filter(|_| sub.host).into_iter().collect(),
-            };
-            if !batch.is_empty() && !sub.sink.send(batch) {
-                gone.push(*key);
+        // Batches are made under the lock and sent after it (a sink may be slow).
+        let mut outgoing = Vec::new();
+        {
+            let mut state = self.lock();
+            for (key, sub) in &mut state.subs {
+                let batch = StatsBatch {
+                    containers: fresh
+                        .iter()
+                        .filter(|u| sub.all || sub.ids.contains(&u.id))
+                        .cloned()
+                        .collect(),
+                    host: host.filter(|_| sub.host).into_iter().collect(),
+                };
+                if batch.is_empty() {
+                    continue;
+                }
+                match sub.queued.as_mut() {
+                    Some(q) => q.push(batch),
+                    None => outgoing.push((*key, sub.sink.clone(), batch)),
+                }
             }
         }
-        for key in gone {
-            state.subs.remove(&key);
+        let gone: Vec<u64> = outgoing
+            .into_iter()
+            .filter_map(|(key, sink, batch)| (!sink.send(batch)).then_some(key))
+            .collect();
+        if !gone.is_empty() {
+            let mut state = self.lock();
+            for key in gone {
+                state.subs.remove(&key);
+            }
         }
     }
 
@@ -387,7 +476,7 @@ impl StatsHub {
             sampler.as_mut()?.sample(now_ms())
         };
         let mut state = self.lock();
-        let cap = state.config.capacity();
+        let cap = state.ring_cap();
         let history = state.config.history;
         let oldest = p.t - history.as_secs_f64() * 1000.0;
         trim(&mut state.host, cap.saturating_sub(1), |h| h.t < oldest);
@@ -449,7 +538,8 @@ impl StatsHub {
             .await;
 
         let mut state = self.lock();
-        let cap = state.config.capacity();
+        let before = state.series.len();
+        let cap = state.ring_cap();
         let history = state.config.history;
         let mut fresh: Vec<StatsUpdate> = Vec::new();
         for (id, raw, at) in results {
@@ -488,8 +578,53 @@ impl StatsHub {
                 points: vec![p],
             });
         }
+        if state.series.len() > before {
+            state.trim_all();
+        }
         fresh
     }
+}
+
+/// `batch` cut into batches of at most `max_points` points (containers' and host's
+/// together), in order: a container's points stay oldest first across pieces.
+fn chunked(batch: StatsBatch, max_points: usize) -> Vec<StatsBatch> {
+    let max_points = max_points.max(1);
+    let mut out = Vec::new();
+    let mut piece = StatsBatch::default();
+    let mut room = max_points;
+    let mut next = |piece: &mut StatsBatch, room: &mut usize| {
+        out.push(std::mem::take(piece));
+        *room = max_points;
+    };
+    for update in batch.containers {
+        let mut points = update.points.as_slice();
+        while !points.is_empty() {
+            if room == 0 {
+                next(&mut piece, &mut room);
+            }
+            let take = room.min(points.len());
+            piece.containers.push(StatsUpdate {
+                id: update.id.clone(),
+                points: points[..take].to_vec(),
+            });
+            points = &points[take..];
+            room -= take;
+        }
+    }
+    let mut host = batch.host.as_slice();
+    while !host.is_empty() {
+        if room == 0 {
+            next(&mut piece, &mut room);
+        }
+        let take = room.min(host.len());
+        piece.host.extend_from_slice(&host[..take]);
+        host = &host[take..];
+        room -= take;
+    }
+    if !piece.is_empty() {
+        next(&mut piece, &mut room);
+    }
+    out
 }
 
 fn ticker(period: Duration) -> tokio::time::Interval {
@@ -602,6 +737,101 @@ mod tests {
             late.clone(),
         );
         assert_eq!(late.0.lock().unwrap()[0].host.len(), 2);
+    }
+
+    /// Records whether the hub's lock was free while each batch was being sent.
+    struct LockProbe {
+        hub: std::sync::OnceLock<std::sync::Weak<StatsHub>>,
+        free: Mutex<Vec<bool>>,
+        batches: Mutex<Vec<StatsBatch>>,
+    }
+    impl Sink<StatsBatch> for LockProbe {
+        fn send(&self, batch: StatsBatch) -> bool {
+            let hub = self.hub.get().and_then(std::sync::Weak::upgrade).unwrap();
+            self.free.lock().unwrap().push(hub.state.try_lock().is_ok());
+            self.batches.lock().unwrap().push(batch);
+            true
+        }
+    }
+
+    #[tokio::test]
+    async fn the_backlog_goes_in_chunks_and_nothing_is_sent_under_the_lock() {
+        let hub = Arc::new(StatsHub::new(StatsConfig::default()));
+        // 50 containers with 15 minutes of 1 s history each: 45,050 points.
+        for c in 0..50 {
+            hub.record(&format!("c{c}"), (0..901).map(|i| p(f64::from(i) * 1000.0)));
+        }
+        let probe = Arc::new(LockProbe {
+            hub: std::sync::OnceLock::new(),
+            free: Mutex::new(Vec::new()),
+            batches: Mutex::new(Vec::new()),
+        });
+        probe.hub.set(Arc::downgrade(&hub)).unwrap();
+        let key = hub.subscribe_to(
+            Watch {
+                all: true,
+                host: true,
+                ..Default::default()
+            },
+            probe.clone(),
+        );
+        assert_ne!(key, u64::MAX);
+        let batches = probe.batches.lock().unwrap().clone();
+        let sizes: Vec<usize> = batches
+            .iter()
+            .map(|b| b.containers.iter().map(|u| u.points.len()).sum::<usize>() + b.host.len())
+            .collect();
+        assert!(
+            sizes.iter().all(|&n| n <= BACKLOG_CHUNK_POINTS),
+            "{sizes:?}"
+        );
+        assert_eq!(sizes.iter().sum::<usize>(), 50 * 901, "the whole backlog");
+        // Each container's history arrives whole and in order across pieces.
+        let mut got: HashMap<String, Vec<f64>> = HashMap::new();
+        for b in &batches {
+            for u in &b.containers {
+                got.entry(u.id.clone())
+                    .or_default()
+                    .extend(u.points.iter().map(|p| p.t));
+            }
+        }
+        assert_eq!(got.len(), 50);
+        assert!(got
+            .values()
+            .all(|ts| ts.len() == 901 && ts.windows(2).all(|w| w[0] < w[1])));
+        // A round (the host's point) is sent outside the lock too.
+        hub.round_with(None, false).await;
+        assert_eq!(probe.batches.lock().unwrap().last().unwrap().host.len(), 1);
+        let free = probe.free.lock().unwrap().clone();
+        assert!(free.iter().all(|&f| f), "sent under the lock: {free:?}");
+    }
+
+    #[test]
+    fn history_is_bounded_by_bytes_as_well_as_by_time() {
+        // A day at 250 ms (what the Settings allow) for 4 containers: by time alone each
+        // ring would hold 345,601 points.
+        let hub = StatsHub::new(StatsConfig {
+            history: Duration::from_secs(24 * 3600),
+            focus_every: Duration::from_millis(250),
+            history_bytes: 1 << 20,
+            ..Default::default()
+        });
+        for c in 0..4 {
+            hub.record(
+                &format!("c{c}"),
+                (0..100_000).map(|i| p(f64::from(i) * 250.0)),
+            );
+        }
+        let size = std::mem::size_of::<StatsPoint>();
+        let held: usize = (0..4).map(|c| hub.history(&format!("c{c}")).len()).sum();
+        assert!(held * size <= 1 << 20, "{held} points held");
+        // The newest points are the ones kept.
+        assert_eq!(hub.history("c3").last().unwrap().t, 99_999.0 * 250.0);
+        assert!(hub.capacity() < 345_601);
+        assert_eq!(
+            StatsConfig::default().history_bytes,
+            STATS_HISTORY_MAX_BYTES
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StatsPoint } from "../../ipc/stats";
 import {
   CHARTS,
+  MAX_POINTS,
   StatsHistory,
   chartData,
   clockTime,
@@ -39,6 +40,14 @@ describe("StatsHistory", () => {
     expect(h.window(5).length).toBe(301);
     expect(h.window(15).length).toBe(901);
     expect(h.window(1)[0]?.t).toBe(1199_000 - 60_000);
+  });
+
+  it("keeps at most MAX_POINTS even when points come faster than the Settings allow (issue #13)", () => {
+    const h = new StatsHistory();
+    // 15 minutes at 10 ms: 90,000 points, all within the time range.
+    h.push(Array.from({ length: 90_000 }, (_, i) => point(i * 10)));
+    expect(h.length).toBe(MAX_POINTS);
+    expect(h.latest?.t).toBe(89_999 * 10);
   });
 
   it("windows an empty history", () => {

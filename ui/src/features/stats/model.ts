@@ -10,6 +10,11 @@ export type RangeMinutes = 1 | 5 | 15;
 export const RANGES: readonly RangeMinutes[] = [1, 5, 15];
 // Kept for the longest range the charts offer.
 const MAX_MS = Math.max(...RANGES) * 60_000;
+/**
+ * And by count: that range at the fastest interval the Settings allow (250 ms), so points that
+ * arrive faster than that (a backlog repeated, a clock that jumps) cannot grow a chart's memory.
+ */
+export const MAX_POINTS = MAX_MS / 250;
 
 /** A container's points in time order, kept for the longest range only. */
 export class StatsHistory {
@@ -24,7 +29,7 @@ export class StatsHistory {
     }
     const latest = this.latest;
     if (!latest) return;
-    const cut = lowerBound(this.points, latest.t - MAX_MS);
+    const cut = Math.max(lowerBound(this.points, latest.t - MAX_MS), this.points.length - MAX_POINTS);
     if (cut > 0) this.points.splice(0, cut);
   }
 
