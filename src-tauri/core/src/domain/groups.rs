@@ -145,7 +145,8 @@ pub enum Scaling {
     /// `scale_group`: up launches more from the group's `berth.launch` spec, down removes
     /// the highest-numbered replicas.
     LaunchSpec,
-    /// Not from Berth (Compose scaling is `docker compose up --scale`, not here yet).
+    /// Not by `scale_group`: a Compose service is scaled by its CLI (`up -d --scale`), from
+    /// the Compose view.
     NotScalable,
     /// A launch group this Berth did not launch: review its spec and adopt it first.
     AdoptFirst,
