@@ -17,6 +17,8 @@ use crate::domain::reference::{looks_like_image_id, ImageRef};
 
 /// The engine refuses memory limits under 6 MiB.
 pub const MIN_MEMORY: u64 = 6 * 1024 * 1024;
+/// The engine refuses CPU limits under 0.01 CPUs.
+pub const MIN_NANO_CPUS: u64 = 10_000_000;
 
 /// The launch form as typed. Every field is text so that what the user typed, however
 /// wrong, reaches the validator and gets a message under the right field.
@@ -528,6 +530,10 @@ pub fn parse_cpus(text: &str) -> Result<Option<u64>, String> {
     if nanos == 0 {
         return Err("more than 0 CPUs, or leave it empty for no limit".into());
     }
+    // The engine's floor ("Range of CPUs is from 0.01"): refused here, before any create.
+    if nanos < MIN_NANO_CPUS {
+        return Err(format!("{t:?}: at least 0.01 CPUs"));
+    }
     Ok(Some(nanos))
 }
 
@@ -688,6 +694,12 @@ mod tests {
         let mut req = request();
         req.env = "A=1\r\nB=2\tx\n".into();
         assert!(validate(&req).is_ok(), "{:?}", validate(&req));
+    }
+
+    #[test]
+    fn cpus_below_the_engines_floor_are_refused() {
+        assert!(parse_cpus("0.00001").unwrap_err().contains("at least 0.01"));
+        assert_eq!(parse_cpus("0.01"), Ok(Some(MIN_NANO_CPUS)));
     }
 
     #[test]
