@@ -53,27 +53,49 @@ pub fn threads(pid: u32) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::{Command, Stdio};
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
 
-    #[test]
-    fn tells_a_childs_pipe_from_its_dev_null() {
-        // A child, not this process: other tests' threads open and close descriptors here.
-        let mut child = Command::new("sleep")
+    /// `sleep 30` with `stdin`, once it has exec'd (before, it is a copy of this process).
+    fn sleeper(stdin: Stdio) -> Child {
+        let child = Command::new("sleep")
             .arg("30")
-            .stdin(Stdio::piped())
+            .stdin(stdin)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let kinds = fd_kinds(child.id());
-        let threads = threads(child.id());
-        child.kill().unwrap();
-        child.wait().unwrap();
-        assert_eq!(kinds.get("pipe"), Some(&1), "{kinds:?}");
-        assert_eq!(kinds.get("/dev/null"), Some(&2), "{kinds:?}");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while crate::procs::name(child.id()) != "sleep" && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        child
+    }
+
+    #[test]
+    fn tells_a_childs_pipe_from_its_dev_null() {
+        // Children, not this process: other tests' threads open and close descriptors here.
+        // Both inherit whatever descriptors the test runner was given; only stdin differs.
+        let mut piped = sleeper(Stdio::piped());
+        let mut null = sleeper(Stdio::null());
+        let (with_pipe, with_null) = (fd_kinds(piped.id()), fd_kinds(null.id()));
+        let threads = threads(piped.id());
+        for child in [&mut piped, &mut null] {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+        let pipes = with_null.get("pipe").copied().unwrap_or(0);
+        assert_eq!(
+            growth(&with_null, &with_pipe),
+            format!("pipe: {pipes} → {}", pipes + 1)
+        );
+        let nulls = with_pipe.get("/dev/null").copied().unwrap_or(0);
+        assert!(nulls >= 2, "{with_pipe:?}");
+        assert_eq!(
+            growth(&with_pipe, &with_null),
+            format!("/dev/null: {nulls} → {}", nulls + 1)
+        );
+        assert_eq!(total(&with_pipe), total(&with_null));
         assert_eq!(threads, 1);
-        let before = FdKinds::from([("pipe".to_string(), 1)]);
-        assert_eq!(growth(&before, &kinds), "/dev/null: 0 → 2");
-        assert_eq!(total(&kinds), 3);
     }
 }
