@@ -315,6 +315,15 @@ async fn networks_view_creates_connects_and_removes_with_the_confirm() -> Result
         let appeared = t.elapsed();
         eprintln!("network create -> row: {} ms", appeared.as_millis());
         assert!(appeared <= LIVE_TARGET, "the new network took {appeared:?}");
+
+        // The launch dialog's network field offers the engine's networks.
+        let image = docker(["image", "inspect", "-f", "{{.Id}}", BUSYBOX_IMAGE])?;
+        crate::first_day_launch::open_launch_on(&app, image.trim()).await?;
+        app.wait_for_css(
+            &format!("#launch-network-names option[value={}]", css_str(&held)),
+            SETTLE,
+        )
+        .await?;
         Ok(())
     })
     .await?;
