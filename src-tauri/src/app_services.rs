@@ -62,6 +62,8 @@ impl Parts {
             .manage(self.launches.clone())
             .manage(self.prune_scope.clone())
             .manage(self.clock.clone())
+            // Terminals' input queues (`ipc::terminal`); their tasks run in `streams`.
+            .manage(berth_core::services::terminal::TerminalInputs::default())
     }
 
     pub fn with_settings(self, settings: SettingsState) -> AppServices {

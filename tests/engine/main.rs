@@ -30,6 +30,7 @@ mod remote_ssh;
 mod remote_tls;
 mod stats;
 mod swarm;
+mod terminal;
 mod tray;
 mod trust;
 mod volumes;

@@ -20,4 +20,5 @@ pub mod settings;
 pub mod stats;
 pub mod streams;
 pub mod swarm;
+pub mod terminal;
 pub mod volumes;

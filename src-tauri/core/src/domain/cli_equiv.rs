@@ -117,6 +117,13 @@ pub enum DockerCommand {
         container: String,
         cmd: Vec<String>,
     },
+    /// `docker exec -it [-u USER] [-w DIR] CONTAINER CMD...`: a terminal in the container.
+    ExecTerminal {
+        container: String,
+        user: Option<String>,
+        workdir: Option<String>,
+        cmd: Vec<String>,
+    },
     /// `docker build -t TAG CONTEXT`.
     Build {
         tag: String,
@@ -317,6 +324,22 @@ impl DockerCommand {
             }
             Self::Exec { container, cmd } => {
                 a.extend(words(&["exec", container]));
+                a.extend(cmd.iter().cloned());
+            }
+            Self::ExecTerminal {
+                container,
+                user,
+                workdir,
+                cmd,
+            } => {
+                a.extend(words(&["exec", "-it"]));
+                if let Some(u) = user {
+                    a.extend(words(&["-u", u]));
+                }
+                if let Some(w) = workdir {
+                    a.extend(words(&["-w", w]));
+                }
+                a.push(container.clone());
                 a.extend(cmd.iter().cloned());
             }
             Self::Build { tag, context } => a.extend(words(&["build", "-t", tag, context])),
@@ -572,6 +595,21 @@ mod tests {
         assert_eq!(
             p(PruneKind::UnusedImages, Some("berth.test=x y")),
             "docker image prune -a -f --filter 'label=berth.test=x y'"
+        );
+    }
+
+    #[test]
+    fn a_terminal_is_exec_it_with_its_user_and_folder() {
+        let cmd = |user: Option<&str>, workdir: Option<&str>| DockerCommand::ExecTerminal {
+            container: "web".into(),
+            user: user.map(Into::into),
+            workdir: workdir.map(Into::into),
+            cmd: vec!["/bin/busybox".into(), "sh".into()],
+        };
+        assert_eq!(line(cmd(None, None)), "docker exec -it web /bin/busybox sh");
+        assert_eq!(
+            line(cmd(Some("1000:1000"), Some("/my app"))),
+            "docker exec -it -u 1000:1000 -w '/my app' web /bin/busybox sh"
         );
     }
 

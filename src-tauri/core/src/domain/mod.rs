@@ -27,6 +27,7 @@ pub mod registry;
 pub mod settings;
 pub mod stats;
 pub mod swarm;
+pub mod terminal;
 pub mod volume;
 
 pub use container::{ContainerState, ContainerSummary, PortMapping};

@@ -11,6 +11,7 @@ mod credentials;
 mod endpoint;
 mod error;
 mod events;
+mod exec;
 mod images;
 mod inspect;
 mod layers;
@@ -37,6 +38,7 @@ pub use endpoint::{
 };
 pub use error::EngineError;
 pub use events::{EngineEvent, EventKind};
+pub use exec::{ExecSession, ExecState};
 pub use layers::{ExecOutput, EXEC_OUTPUT_MAX};
 pub use remote::RemoteFailure;
 pub use volumes::VolumeHelper;

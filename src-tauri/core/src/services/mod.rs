@@ -20,6 +20,7 @@ pub mod sink;
 pub mod stats;
 pub mod streams;
 pub mod swarm;
+pub mod terminal;
 pub mod tray_actions;
 pub mod tray_model;
 pub mod volumes;
