@@ -287,7 +287,7 @@ describe("containers view", () => {
     expect(row.textContent).toContain(c.short_id);
   });
 
-  it("filters by text and state, and groups by image, with 1,000 containers", async () => {
+  it("filters by text and state, and groups by image and by Compose project, with 1,000 containers", async () => {
     const { inv, getByTestId, findByTestId } = await renderWith(1000);
     // Virtualized: far fewer rows than containers in the DOM.
     expect(document.querySelectorAll("[data-testid=container-row]").length).toBeLessThan(100);
@@ -308,10 +308,23 @@ describe("containers view", () => {
 
     await fireEvent.input(getByTestId("container-filter"), { target: { value: "" } });
     await fireEvent.change(getByTestId("state-filter"), { target: { value: "all" } });
-    await fireEvent.click(getByTestId("group-by-image"));
+    await fireEvent.change(getByTestId("group-by"), { target: { value: "image" } });
     const firstGroup = await findByTestId("container-group");
     expect(firstGroup.dataset.image).toBe([...new Set(inv.containers.map((c) => c.image))].sort()[0]);
     expect(firstGroup.textContent).toMatch(/\d+ containers · \d+ running/);
+
+    // By Compose project: the fixtures' project first (every fourth container), then the rest.
+    await fireEvent.change(getByTestId("group-by"), { target: { value: "compose" } });
+    const project = await findByTestId("container-project");
+    const acme = inv.containers.filter((c) => c.labels["com.docker.compose.project"] === "acme");
+    expect(project.dataset.project).toBe("acme");
+    expect(project.textContent).toContain(`${acme.length} containers`);
+    await fireEvent.click(getByTestId("container-project-open"));
+    await findByTestId("compose-view");
+    await fireEvent.click(getByTestId("tab-containers"));
+    // The grouping is kept for the session.
+    expect((getByTestId("group-by") as HTMLSelectElement).value).toBe("compose");
+    await fireEvent.change(getByTestId("group-by"), { target: { value: "none" } });
   });
 
   it("the tray's Open logs switches to the containers view with that container's detail open", async () => {

@@ -8,7 +8,6 @@ export class Shell {
   view = $state<ViewId>("containers");
   filterText = $state("");
   stateFilter = $state<StateFilter>("all");
-  groupByImage = $state(false);
   selectedImage = $state<string | null>(null);
   /** The container whose detail pane is open (the tray's "Open logs" opens one too). */
   openContainerId = $state<string | null>(null);

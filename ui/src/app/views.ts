@@ -65,7 +65,7 @@ function view<P extends Record<string, unknown>>(spec: EngineView<P> | AppView<P
 }
 
 /** The shell's fields a view binds to (view state that outlives switching views). */
-type BoundField = "filterText" | "stateFilter" | "groupByImage" | "selectedImage" | "openContainerId" | "learnTab";
+type BoundField = "filterText" | "stateFilter" | "selectedImage" | "openContainerId" | "learnTab";
 
 /**
  * `props` plus, for each `prop: field` of `binds`, an accessor pair on the shell's field: the
@@ -98,8 +98,8 @@ export const VIEWS: readonly ViewSpec[] = [
     props: (shell, inv) =>
       bound(
         shell,
-        { text: "filterText", stateFilter: "stateFilter", groupByImage: "groupByImage", openId: "openContainerId" },
-        { containers: inv.containers, images: inv.images },
+        { text: "filterText", stateFilter: "stateFilter", openId: "openContainerId" },
+        { containers: inv.containers, images: inv.images, groups: inv.groups, oncompose: () => (shell.view = "compose") },
       ),
   }),
   view({
