@@ -52,10 +52,11 @@ export function removeLine(name: string, force: boolean, volumes: boolean): stri
   return `docker rm${force ? " -f" : ""}${volumes ? " -v" : ""} ${name}`;
 }
 
-/** Whether removing `targets` asks first: running ones need force, and several at once are
- *  named before they go (issue #13). One stopped container goes at once, as `docker rm`. */
+/** Whether removing `targets` asks first: always. Even one stopped container takes its own
+ *  writable layer along (and the data in it), so it is named and asked for like any other
+ *  destruction (issue #13: nothing destroyed unasked). */
 export function removeAsks(targets: readonly { state: ContainerState }[]): boolean {
-  return targets.length > 1 || targets.some((c) => needsForce(c.state));
+  return targets.length > 0;
 }
 
 export interface ResultsSummary {

@@ -18,7 +18,7 @@ export class ContainerActions {
    *  the whole stop timeout locks only that container's buttons. */
   pending = $state.raw<ReadonlyMap<string, ActionKind>>(new Map());
   last = $state.raw<ActionRun | null>(null);
-  /** Containers the user asked to remove (running ones, or several): waiting for a yes. */
+  /** Containers the user asked to remove (always asked: issue #13): waiting for a yes. */
   confirm = $state.raw<ContainerSummary[] | null>(null);
 
   /** `force`: the user said yes to the named list (`docker rm -f`, so one that started
