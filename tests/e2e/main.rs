@@ -25,6 +25,7 @@ use fantoccini::Locator;
 mod chaos;
 mod confirm;
 mod compose;
+mod container_files;
 mod engines;
 mod first_day_containers;
 mod first_day_images;

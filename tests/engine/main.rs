@@ -10,6 +10,7 @@ mod actions;
 mod bounds;
 mod cli_equiv;
 mod compose;
+mod container_files;
 mod engines_overview;
 mod first_run;
 mod images;

@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use berth_core::domain::engines::{EngineConfig, EngineFlavor};
 use berth_core::domain::volume::{EntryKind, VolumeCreate, VolumePruneRule};
 use berth_core::engine::{Endpoint, Engine};
+use berth_core::services::archive::ArchiveError;
 use berth_core::services::volumes::{self, VolumeError};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
@@ -345,7 +346,10 @@ async fn a_volume_written_by_a_container_is_browsed_and_downloaded_byte_identica
     let err = volumes::download(&engine, &vol, "logs", false, dir.path())
         .await
         .expect_err("a folder as a file");
-    assert!(matches!(err, VolumeError::NotAFile(_)), "{err:?}");
+    assert!(
+        matches!(err, VolumeError::Files(ArchiveError::NotAFile(_))),
+        "{err:?}"
+    );
     assert!(
         !dir.path().join("logs").exists(),
         "a failed download leaves no file"

@@ -6,6 +6,7 @@ pub mod containers;
 pub mod engines;
 pub mod error;
 pub mod events;
+pub mod files;
 pub mod first_run;
 pub mod images;
 pub mod launch;

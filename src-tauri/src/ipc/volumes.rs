@@ -19,24 +19,13 @@ use super::images::PruneScope;
 
 impl From<VolumeError> for IpcError {
     fn from(e: VolumeError) -> Self {
-        let kind = match &e {
-            VolumeError::Engine(_) => {
-                return match e {
-                    VolumeError::Engine(inner) => inner.into(),
-                    _ => Self {
-                        kind: IpcErrorKind::Internal,
-                        message: String::new(),
-                    },
-                }
-            }
-            VolumeError::Input(_) | VolumeError::NotAFolder(_) | VolumeError::NotAFile(_) => {
-                IpcErrorKind::InvalidInput
-            }
+        let kind = match e {
+            VolumeError::Engine(inner) => return inner.into(),
+            VolumeError::Files(inner) => return inner.into(),
+            VolumeError::Input(_) => IpcErrorKind::InvalidInput,
             VolumeError::InUse(_) => IpcErrorKind::Conflict,
             VolumeError::NoSuchVolume(_) => IpcErrorKind::NotFound,
-            VolumeError::NoHelperImage | VolumeError::Archive(_) | VolumeError::Io { .. } => {
-                IpcErrorKind::Internal
-            }
+            VolumeError::NoHelperImage => IpcErrorKind::Internal,
         };
         Self {
             kind,

@@ -10,7 +10,7 @@ import type { VolumeSummary } from "./bindings/VolumeSummary";
 
 export type { VolumeCreate, VolumeDownload, VolumeListing, VolumePrunePreview, VolumePruneReport, VolumeSummary };
 export type { VolumeUser } from "./bindings/VolumeUser";
-export type { VolumeEntry } from "./bindings/VolumeEntry";
+export type { ArchiveEntry as VolumeEntry } from "./bindings/ArchiveEntry";
 export type { EntryKind } from "./bindings/EntryKind";
 
 /** Every volume, like `docker volume ls`, each with the containers (any state) that mount it. */

@@ -158,6 +158,18 @@ pub enum DockerCommand {
         container: String,
         path: String,
     },
+    /// `docker cp CONTAINER:PATH DEST`: a file copied out to the host.
+    CopyOutTo {
+        container: String,
+        path: String,
+        dest: String,
+    },
+    /// `docker cp SOURCE CONTAINER:DIR`: a host file copied into a container's folder.
+    CopyIn {
+        source: String,
+        container: String,
+        dir: String,
+    },
     /// `docker run -d ...` for one replica of a launch group (what scaling up does): the
     /// group's spec (its `berth.launch` label), the replica's number, name and host ports.
     LaunchReplica {
@@ -388,6 +400,16 @@ impl DockerCommand {
             Self::CopyOut { container, path } => {
                 a.extend(words(&["cp", &format!("{container}:{path}"), "-"]))
             }
+            Self::CopyOutTo {
+                container,
+                path,
+                dest,
+            } => a.extend(words(&["cp", &format!("{container}:{path}"), dest])),
+            Self::CopyIn {
+                source,
+                container,
+                dir,
+            } => a.extend(words(&["cp", source, &format!("{container}:{dir}")])),
             Self::LaunchReplica {
                 spec,
                 group,
@@ -536,6 +558,14 @@ mod tests {
                 path: "/v/my file".into(),
             }),
             "docker cp 'berth-browse-1:/v/my file' -"
+        );
+        assert_eq!(
+            line(DockerCommand::CopyIn {
+                source: "my notes.txt".into(),
+                container: "web".into(),
+                dir: "/srv".into(),
+            }),
+            "docker cp 'my notes.txt' web:/srv"
         );
     }
 

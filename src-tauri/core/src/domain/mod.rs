@@ -1,9 +1,11 @@
 //! Plain data sent to the UI and pure functions over it. No I/O here.
 
 pub mod actions;
+pub mod archive;
 pub mod cli_equiv;
 pub mod compose;
 pub mod container;
+pub mod container_files;
 pub mod echo;
 pub mod engine_info;
 pub mod engines;

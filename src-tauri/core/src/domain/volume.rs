@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use super::archive::{ArchiveEntry, EntryKind};
 use super::ids::ContainerId;
 use super::ContainerState;
 
@@ -220,32 +221,6 @@ pub fn helper_path(path: &str) -> Result<String, VolumeInputError> {
     Ok(out)
 }
 
-/// One entry of a volume folder, as the browser lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum EntryKind {
-    File,
-    Folder,
-    Link,
-    Other,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct VolumeEntry {
-    pub name: String,
-    pub kind: EntryKind,
-    /// A file's size; a folder's is the sum of the files under it.
-    #[ts(type = "number")]
-    pub size: u64,
-    /// Unix seconds.
-    #[ts(type = "number")]
-    pub modified: u64,
-    /// Where a link points.
-    pub target: Option<String>,
-}
-
 /// One folder of a volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -254,7 +229,7 @@ pub struct VolumeListing {
     /// Inside the volume, `""` for its top.
     pub path: String,
     /// Folders first, then by name.
-    pub entries: Vec<VolumeEntry>,
+    pub entries: Vec<ArchiveEntry>,
     /// Entries past the bound that were counted but not kept.
     pub more: u32,
     /// The docker commands that do the same (helper made, copied from, removed).

@@ -39,20 +39,7 @@ impl Engine {
             .inspect_container(id, Some(options))
             .await
             .map_err(|e| self.map_err(e))?;
-        let changes = self
-            .docker
-            .container_changes(id)
-            .await
-            .map_err(|e| self.map_err(e))?
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|c| {
-                Some(FileChange {
-                    kind: ChangeKind::from_api(c.kind as u8)?,
-                    path: c.path,
-                })
-            })
-            .collect();
+        let changes = self.file_changes(id).await?;
         let name = raw
             .name
             .as_deref()
@@ -67,6 +54,25 @@ impl Engine {
             commands: layer_commands(&name),
             name,
         })
+    }
+
+    /// `docker diff`: what the container added, changed or deleted (also read by the Files tab).
+    pub async fn file_changes(&self, id: &str) -> Result<Vec<FileChange>, EngineError> {
+        let id = super::path::object("container", id)?;
+        Ok(self
+            .docker
+            .container_changes(id)
+            .await
+            .map_err(|e| self.map_err(e))?
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| {
+                Some(FileChange {
+                    kind: ChangeKind::from_api(c.kind as u8)?,
+                    path: c.path,
+                })
+            })
+            .collect())
     }
 
     /// Processes, memory in use and start time; a stopped container has none of them.

@@ -5,6 +5,7 @@ mod actions;
 mod build;
 mod client;
 mod compose;
+mod container_files;
 mod contexts;
 mod create;
 mod credentials;

@@ -1,7 +1,9 @@
 //! Long-running work with an owner and a cancellation token.
 
 pub mod actions;
+pub mod archive;
 pub mod compose;
+pub mod container_files;
 pub mod deaths;
 pub mod engines;
 pub mod exports;
