@@ -124,6 +124,14 @@ pub enum DockerCommand {
         workdir: Option<String>,
         cmd: Vec<String>,
     },
+    /// `docker update [--memory M] [--memory-swap S] [--cpus C] [--restart R] CONTAINER`.
+    Update {
+        container: String,
+        memory: Option<String>,
+        memory_swap: Option<String>,
+        cpus: Option<String>,
+        restart: Option<String>,
+    },
     /// `docker build -t TAG CONTEXT`.
     Build {
         tag: String,
@@ -234,6 +242,26 @@ impl DockerCommand {
             }
             Self::NetworkDisconnect { network, container } => {
                 a.extend(words(&["network", "disconnect", network, container]))
+            }
+            Self::Update {
+                container,
+                memory,
+                memory_swap,
+                cpus,
+                restart,
+            } => {
+                a.push("update".into());
+                for (flag, v) in [
+                    ("--memory", memory),
+                    ("--memory-swap", memory_swap),
+                    ("--cpus", cpus),
+                    ("--restart", restart),
+                ] {
+                    if let Some(v) = v {
+                        a.extend(words(&[flag, v]));
+                    }
+                }
+                a.push(container.clone());
             }
             Self::Pull { reference } => a.extend(words(&["pull", reference])),
             Self::Start { container } => a.extend(words(&["start", container])),

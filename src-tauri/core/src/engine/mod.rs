@@ -16,6 +16,7 @@ mod exec;
 mod images;
 mod inspect;
 mod layers;
+mod update;
 mod list;
 mod logs;
 mod networks;
