@@ -18,7 +18,6 @@ pub mod inspect;
 pub mod inventory;
 pub mod launch;
 pub mod layers;
-pub mod lessons;
 pub mod limits;
 pub mod logs;
 pub mod network;
