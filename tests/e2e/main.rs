@@ -33,6 +33,7 @@ mod first_day_launch;
 mod first_day_learn;
 mod launch;
 mod learn;
+mod limits;
 mod logs_cut;
 mod manage;
 mod networks;
