@@ -14,14 +14,14 @@ use crate::{text_of, wait_connected, SETTLE};
 
 /// A test file copied (with the run id in place) into a folder of its own; on drop,
 /// `docker-compose down` for each project name it was brought up as.
-struct ComposeFile {
+pub(crate) struct ComposeFile {
     dir: tempfile::TempDir,
     file: PathBuf,
-    projects: Vec<String>,
+    pub(crate) projects: Vec<String>,
 }
 
 impl ComposeFile {
-    fn new(run: &TestRun, fixture: &str) -> Result<Self, AppError> {
+    pub(crate) fn new(run: &TestRun, fixture: &str) -> Result<Self, AppError> {
         let io = |what: &str| {
             let what = what.to_string();
             move |source| AppError::Io { what, source }
@@ -46,7 +46,7 @@ impl ComposeFile {
         self.file.display().to_string()
     }
 
-    fn compose(&self, project: &str, args: &[&str]) -> Result<(), AppError> {
+    pub(crate) fn compose(&self, project: &str, args: &[&str]) -> Result<(), AppError> {
         let out = std::process::Command::new("docker-compose")
             .args(["-p", project, "-f", &self.path()])
             .args(args)
@@ -108,7 +108,7 @@ async fn wait_text(
     }
 }
 
-fn leftovers(project: &str) -> Result<(String, String), AppError> {
+pub(crate) fn leftovers(project: &str) -> Result<(String, String), AppError> {
     let filter = format!("label=com.docker.compose.project={project}");
     Ok((
         docker(["ps", "-aq", "--filter", &filter])?,

@@ -26,6 +26,7 @@ mod chaos;
 mod confirm;
 mod compose;
 mod container_files;
+mod containers_group_by;
 mod engines;
 mod first_day_containers;
 mod first_day_images;
