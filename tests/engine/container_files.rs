@@ -23,7 +23,7 @@ fn image(run: &TestRun) -> TestResult<String> {
     let tag = format!("berth-test/files:{}", run.id());
     run.build_image(
         &tag,
-        "FROM berth-test/busybox:latest\nRUN mkdir /etc && echo original > /etc/motd && echo keep > /etc/keep && echo bye > /etc/gone\n",
+        "FROM berth-test/busybox:latest\nRUN mkdir -p /etc && echo original > /etc/motd && echo keep > /etc/keep && echo bye > /etc/gone\n",
     )?;
     Ok(tag)
 }
