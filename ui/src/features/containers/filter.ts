@@ -1,8 +1,10 @@
 /** Pure derivations behind the containers view: filtering, counting, grouping by image. */
 import type { ContainerState, ContainerSummary } from "../../ipc/containers";
 import { isUp } from "../../lib/format";
+import { healthOf, type Health } from "./health";
 
-export type StateFilter = ContainerState | "all";
+/** A state, or a health check's verdict (`health:unhealthy`), or all. */
+export type StateFilter = ContainerState | "all" | `health:${Health}`;
 
 export const CONTAINER_STATES: readonly ContainerState[] = [
   "running",
@@ -28,7 +30,7 @@ export function filterContainers(
   if (needle === "" && state === "all") return containers.slice();
   return containers.filter(
     (c) =>
-      (state === "all" || c.state === state) &&
+      (state === "all" || c.state === state || state === `health:${healthOf(c.status)}`) &&
       (needle === "" || c.name.toLowerCase().includes(needle) || c.image.toLowerCase().includes(needle)),
   );
 }

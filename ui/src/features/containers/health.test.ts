@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+
+import { healthOf } from "./health";
+
+describe("healthOf", () => {
+  it("reads the engine's status text", () => {
+    expect(healthOf("Up 5 minutes (healthy)")).toBe("healthy");
+    expect(healthOf("Up 2 seconds (health: starting)")).toBe("starting");
+    expect(healthOf("Up 1 second (unhealthy)")).toBe("unhealthy");
+    expect(healthOf("Up 5 minutes")).toBeNull();
+    expect(healthOf("Exited (0) 2 hours ago")).toBeNull();
+  });
+});
