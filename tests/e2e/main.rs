@@ -32,6 +32,7 @@ mod first_day_containers;
 mod first_day_images;
 mod first_day_launch;
 mod first_day_learn;
+mod health;
 mod launch;
 mod learn;
 mod limits;
