@@ -20,13 +20,13 @@ async fn a_failing_health_check_turns_the_badge_unhealthy() -> Result<(), AppErr
     let run = TestRun::new("e2e-health");
     let check = [
         "--health-cmd",
-        "test -f /tmp/ok",
+        "test -f /ok",
         "--health-interval",
         "1s",
         "--health-retries",
         "1",
     ];
-    let cmd = ["sh", "-c", "touch /tmp/ok; sleep 600"];
+    let cmd = ["sh", "-c", "touch /ok; sleep 600"];
     let sick = run.run("sick", &check, BUSYBOX_IMAGE, &cmd)?;
     let fine = run.run("fine", &check, BUSYBOX_IMAGE, &cmd)?;
 
@@ -39,7 +39,7 @@ async fn a_failing_health_check_turns_the_badge_unhealthy() -> Result<(), AppErr
             .await?;
 
         // The check starts failing: the engine marks it unhealthy, the badge follows.
-        docker(["exec", &sick.name, "rm", "/tmp/ok"])?;
+        docker(["exec", &sick.name, "rm", "/ok"])?;
         let unhealthy = format!("{}[data-health=unhealthy]", container_row(&sick.name));
         let badge = app
             .wait_for_css(
