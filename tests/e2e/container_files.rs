@@ -86,7 +86,12 @@ async fn files_tab_browses_uploads_and_downloads() -> Result<(), AppError> {
             Some(content.len().to_string().as_str())
         );
         let inside = docker(["exec", &c.name, "cat", &format!("/bin/{name}")])?;
-        assert_eq!(inside, content, "the CLI reads what was uploaded");
+        // (The CLI helper trims the output's last newline.)
+        assert_eq!(
+            inside,
+            content.trim_end(),
+            "the CLI reads what was uploaded"
+        );
 
         // View it inline, then download it.
         app.click(

@@ -107,7 +107,7 @@ impl TerminalSpec {
 #[ts(export)]
 pub enum TerminalEnded {
     /// The shell exited (`exit`, Ctrl-D, or it could not start).
-    Exited { code: Option<i64> },
+    Exited { code: Option<i32> },
     /// The container stopped (or was removed): its processes are gone.
     ContainerStopped,
     /// The user closed the tab or the window; the shell was ended.

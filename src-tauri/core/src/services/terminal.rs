@@ -173,18 +173,28 @@ pub async fn run_terminal(
 
 /// Why the output ended: the container stopped, else the shell exited.
 async fn ended(engine: &Engine, id: &str, exec_id: &str) -> Result<TerminalEnded, TerminalError> {
-    let running = match engine.inspect_container(id).await {
-        Ok(details) => details.state == "running",
-        Err(EngineError::NotFound { .. }) => false,
+    let code = match engine.exec_state(exec_id).await {
+        // Exit codes are 0-255 (a signal's 128+n): they fit an i32, which the UI reads as a number.
+        Ok(state) => state.exit_code.and_then(|c| i32::try_from(c).ok()),
+        Err(EngineError::NotFound { .. }) => return Ok(TerminalEnded::ContainerStopped),
         Err(e) => return Err(e.into()),
     };
-    if !running {
-        return Ok(TerminalEnded::ContainerStopped);
+    // A shell killed by a signal (code over 128) may have gone with its container, whose
+    // state the engine updates a moment after the exec's end: look again for a while.
+    let tries = if code.is_none_or(|c| c > 128) { 20 } else { 1 };
+    for attempt in 0..tries {
+        if attempt > 0 {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        match engine.inspect_container(id).await {
+            Ok(details) if details.state == "running" => {}
+            Ok(_) | Err(EngineError::NotFound { .. }) => {
+                return Ok(TerminalEnded::ContainerStopped)
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
-    let state = engine.exec_state(exec_id).await?;
-    Ok(TerminalEnded::Exited {
-        code: state.exit_code,
-    })
+    Ok(TerminalEnded::Exited { code })
 }
 
 /// Ends the session's process. A TTY exec whose attach is dropped keeps running, so: Ctrl-C
