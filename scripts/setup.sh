@@ -38,6 +38,8 @@ BERTH_PACKAGES=(
   docker-compose
   # registry tests with a login (issue #20): `htpasswd -B` makes the registry's bcrypt lines
   apache2-utils
+  # the package step (issue #18): `desktop-file-validate` checks the .deb's desktop entry
+  desktop-file-utils
 )
 
 berth_log() { printf '[setup] %s\n' "$*" >&2; }

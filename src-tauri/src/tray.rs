@@ -27,14 +27,14 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>, services: &AppServices) {
     let initial = build_tray_menu(&services.hub.status(), None, &[]);
     let clicks = services.clone();
     let built = to_menu(app, &initial).and_then(|menu| {
-        let mut builder = TrayIconBuilder::with_id(TRAY_ID)
+        let builder = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip(&initial.tooltip)
             .menu(&menu)
             .show_menu_on_left_click(true)
-            .on_menu_event(move |app, event| on_click(app, &clicks, event.id().as_ref()));
-        if let Some(icon) = app.default_window_icon() {
-            builder = builder.icon(icon.clone());
-        }
+            .on_menu_event(move |app, event| on_click(app, &clicks, event.id().as_ref()))
+            // Monochrome, light with a dark outline: the tray shows these pixels as they are
+            // (no theme recolouring), on light and dark panels alike (icons/tray-symbolic.svg).
+            .icon(tauri::include_image!("icons/tray-symbolic.png"));
         builder.build(app)
     });
     if let Err(e) = built {
