@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use berth_tests::app::{css_str, App, AppError};
+use berth_tests::app::{css_str, App, AppError, WebDriverContext};
 use berth_tests::docker_cli::{docker, image_id};
 use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
 
@@ -111,6 +111,69 @@ async fn a_groups_memory_limit_changes_from_the_groups_view() -> Result<(), AppE
             );
         }
         app.screenshot("group-limits").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A running container's CPUs and restart policy changed from its Stats tab: the form shows
+/// its current limits, the engine has the new ones, and the `docker update` line is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_containers_limits_change_from_its_stats_tab() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-limits-one");
+    let c = run.run("c", &["--memory", "64m"], APP_IMAGE, &[])?;
+
+    let app = App::launch("a_containers_limits_change_from_its_stats_tab", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        super::show_run(&app, &run).await?;
+        app.click(
+            &format!(
+                "{} [data-testid=container-open]",
+                super::container_row(&c.name)
+            ),
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=detail-tab-stats]", SETTLE).await?;
+        app.click("[data-testid=limits-toggle]", SETTLE).await?;
+        // The current limit is the memory field's hint.
+        app.wait_for_css("[data-testid=limits-memory][placeholder='64m']", SETTLE)
+            .await?;
+        app.type_into("[data-testid=limits-cpus]", "0.5", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=limits-restart]", SETTLE)
+            .await?
+            .select_by_value("unless-stopped")
+            .await
+            .during("choosing the restart policy")?;
+        app.click("[data-testid=limits-apply]", SETTLE).await?;
+        app.wait_for_css("[data-testid=limits-done]", SETTLE)
+            .await?;
+        let line = text_of(
+            &app.wait_for_css("[data-testid=limits-line]", SETTLE)
+                .await?,
+        )
+        .await?;
+        assert!(
+            line.contains(&format!(
+                "docker update --cpus 0.5 --restart unless-stopped {}",
+                c.name
+            )),
+            "{line}"
+        );
+        let on_engine = docker([
+            "inspect",
+            "-f",
+            "{{.HostConfig.NanoCpus}} {{.HostConfig.RestartPolicy.Name}} {{.HostConfig.Memory}}",
+            &c.name,
+        ])?;
+        assert_eq!(
+            on_engine.trim(),
+            format!("500000000 unless-stopped {}", 64 * MIB)
+        );
+        app.screenshot("container-limits").await?;
         Ok(())
     })
     .await
