@@ -35,6 +35,7 @@ mod first_day_learn;
 mod health;
 mod launch;
 mod learn;
+mod lessons;
 mod limits;
 mod logs_cut;
 mod manage;

@@ -18,6 +18,7 @@ mod inventory;
 mod launch;
 mod launch_pull;
 mod layers;
+mod lessons;
 mod limits;
 mod logs;
 mod networks;

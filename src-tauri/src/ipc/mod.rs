@@ -12,6 +12,7 @@ pub mod images;
 pub mod launch;
 pub mod limits;
 pub mod learn;
+pub mod lessons;
 #[macro_use]
 mod name_macros;
 pub mod names;

@@ -11,6 +11,7 @@ import EnginesView from "../features/engines/EnginesView.svelte";
 import ImagesView from "../features/images/ImagesView.svelte";
 import GroupsView from "../features/launch/GroupsView.svelte";
 import LearnView from "../features/learn/LearnView.svelte";
+import LessonsView from "../features/lessons/LessonsView.svelte";
 import NetworksView from "../features/networks/NetworksView.svelte";
 import SettingsView from "../features/settings/SettingsView.svelte";
 import ServicesView from "../features/swarm/ServicesView.svelte";
@@ -19,7 +20,7 @@ import type { Inventory } from "../ipc/commands";
 import * as icons from "./icons.svelte";
 import type { Shell } from "./shell.svelte";
 
-export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "networks" | "services" | "cleanup" | "engines" | "learn" | "settings";
+export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "networks" | "services" | "cleanup" | "engines" | "learn" | "lessons" | "settings";
 
 /** What decides whether a view's sidebar entry is there. */
 export interface NavContext {
@@ -196,6 +197,15 @@ export const VIEWS: readonly ViewSpec[] = [
           onopenimage: (id: string) => shell.openImage(id),
         },
       ),
+  }),
+  view({
+    id: "lessons",
+    label: "Lessons",
+    icon: icons.lessons,
+    hint: "Short lessons checked on your own engine, whether you click here or type the docker command",
+    needsEngine: true,
+    component: LessonsView,
+    props: (shell, inv) => ({ revision: inv, onopencontainer: (id: string) => shell.openContainer(id) }),
   }),
   view({
     id: "settings",

@@ -13,6 +13,7 @@ pub mod host_stats;
 mod hub;
 pub mod launch;
 pub mod learn;
+pub mod lessons;
 pub mod limits;
 pub mod logs;
 pub mod networks;

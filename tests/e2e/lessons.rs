@@ -1,0 +1,152 @@
+//! The Lessons view on the real window: lesson 1 done through its clicks, lesson 2 done through
+//! the docker CLI while the window watches; every step turns green by itself within 3 s; the
+//! clean-up confirm names what goes and leaves nothing of the lesson.
+
+use std::time::{Duration, Instant};
+
+use berth_core::domain::first_run::{DEMO_TAG, HOST_BUSYBOX};
+use berth_core::domain::lessons::LessonId;
+use berth_core::engine::{resolve_endpoint, Engine};
+use berth_core::services::first_run::build_demo_image;
+use berth_tests::app::{App, AppError};
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::TestRun;
+
+use crate::{text_of, wait_connected, SETTLE};
+
+/// What the issue asks: a step's check turns green within 3 s of its goal being reached.
+const GREEN_WITHIN: Duration = Duration::from_secs(3);
+
+fn lesson_names() -> Vec<&'static str> {
+    LessonId::ALL
+        .iter()
+        .flat_map(|l| l.names().iter().copied())
+        .collect()
+}
+
+/// Removes the lessons' containers and, if this test built it, the demo image, on drop.
+struct Leftovers {
+    built_demo: bool,
+}
+
+impl Drop for Leftovers {
+    fn drop(&mut self) {
+        for name in lesson_names() {
+            let _ = docker(["rm", "-f", "-v", name]);
+        }
+        if self.built_demo {
+            let _ = docker(["rmi", DEMO_TAG]);
+        }
+    }
+}
+
+fn step(lesson: &str, n: usize, done: bool) -> String {
+    format!("[data-testid=lesson][data-lesson={lesson}] [data-testid=lesson-step]:nth-child({n})[data-done={done}]")
+}
+
+/// Waits for step `n` (1-based) of the open lesson to be green; returns how long it took.
+async fn green(app: &App, lesson: &str, n: usize, since: Instant) -> Result<Duration, AppError> {
+    app.wait_for_css(&step(lesson, n, true), GREEN_WITHIN + SETTLE)
+        .await?;
+    Ok(since.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_one_by_clicks_and_lesson_two_by_the_cli_turn_green() -> Result<(), AppError> {
+    let setup = |e: berth_core::engine::EngineError| AppError::Setup(e.to_string());
+    let engine = Engine::connect(&resolve_endpoint().map_err(setup)?)
+        .await
+        .map_err(setup)?;
+    for name in lesson_names() {
+        let _ = docker(["rm", "-f", "-v", name]);
+    }
+    let built_demo = engine
+        .local_image_id(DEMO_TAG)
+        .await
+        .map_err(setup)?
+        .is_none();
+    let _leftovers = Leftovers { built_demo };
+    if built_demo {
+        build_demo_image(&engine, HOST_BUSYBOX)
+            .await
+            .map_err(setup)?;
+    }
+    let run = TestRun::new("lessons-view");
+    let label = run.label();
+
+    let app = App::launch(
+        "lesson_one_by_clicks_and_lesson_two_by_the_cli_turn_green",
+        &[],
+    )
+    .await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-lessons]", SETTLE).await?;
+        let one = "many-houses";
+        app.wait_for_css(&step(one, 1, false), SETTLE).await?;
+        app.wait_for_css(&step(one, 2, false), SETTLE).await?;
+        app.screenshot("lessons-1-start").await?;
+
+        // Lesson 1 through its clicks.
+        let mut took = Vec::new();
+        for n in 1..=2 {
+            let sel =
+                format!("[data-testid=lesson-step]:nth-child({n}) [data-testid=lesson-step-do]");
+            let clicked = Instant::now();
+            app.click(&sel, SETTLE).await?;
+            took.push(green(&app, one, n, clicked).await?);
+        }
+        app.screenshot("lessons-1-done").await?;
+
+        // Lesson 2 through the CLI alone, while the window watches.
+        let two = "own-layer";
+        app.click(
+            &format!("[data-testid=lesson-tab][data-lesson={two}]"),
+            SETTLE,
+        )
+        .await?;
+        app.wait_for_css(&step(two, 1, false), SETTLE).await?;
+        let typed = Instant::now();
+        for name in ["lesson-room-a", "lesson-room-b"] {
+            docker(["run", "-d", "--label", &label, "--name", name, DEMO_TAG])?;
+        }
+        took.push(green(&app, two, 1, typed).await?);
+        app.wait_for_css(&step(two, 2, false), SETTLE).await?;
+        let typed = Instant::now();
+        docker(["exec", "lesson-room-a", "touch", "/note.txt"])?;
+        took.push(green(&app, two, 2, typed).await?);
+        app.screenshot("lessons-2-done").await?;
+        eprintln!("lesson steps green after: {took:?}");
+        for t in &took {
+            assert!(
+                *t <= GREEN_WITHIN,
+                "a step took {t:?} to turn green: {took:?}"
+            );
+        }
+
+        // Clean-up of lesson 2: the confirm names both rooms; afterwards they are gone.
+        app.click("[data-testid=lesson-cleanup]", SETTLE).await?;
+        let confirm = app
+            .wait_for_css("[data-testid=lesson-cleanup-confirm]", SETTLE)
+            .await?;
+        let text = text_of(&confirm).await?;
+        assert!(
+            text.contains("lesson-room-a") && text.contains("lesson-room-b"),
+            "{text}"
+        );
+        app.screenshot("lessons-cleanup-confirm").await?;
+        app.click("[data-testid=lesson-cleanup-confirm-go]", SETTLE)
+            .await?;
+        app.wait_for_css(&step(two, 1, false), SETTLE).await?;
+        let left = docker(["ps", "-a", "--format", "{{.Names}}"])?;
+        assert!(
+            !left.lines().any(|n| n.starts_with("lesson-room-")),
+            "{left}"
+        );
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    run.cleanup()?;
+    Ok(())
+}
