@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use berth_core::domain::echo::echo;
 use berth_core::domain::engines::{EngineConfig, EngineOverview, EnginesSetup, LOCAL_ENGINE};
 use berth_core::domain::EngineStatus;
 use berth_core::engine::docker_contexts;
@@ -122,7 +123,7 @@ impl EnginesState {
         } else {
             return Err(IpcError {
                 kind: IpcErrorKind::NotFound,
-                message: format!("there is no engine named {name:?}"),
+                message: format!("there is no engine named “{}”", echo(name)),
             });
         };
         self.save(app, setup).map(drop)

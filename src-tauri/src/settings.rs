@@ -91,9 +91,9 @@ impl SettingsState {
     pub fn update<R: Runtime>(
         &self,
         app: &AppHandle<R>,
-        mut settings: Settings,
+        settings: Settings,
     ) -> Result<Settings, IpcError> {
-        settings.version = berth_core::domain::settings::SETTINGS_VERSION;
+        // A version other than this Berth's is a stale or forged form: refused by validate.
         settings.validate().map_err(|errors| IpcError {
             kind: IpcErrorKind::InvalidInput,
             message: errors.join("; "),

@@ -1,5 +1,6 @@
 //! Settings commands: the UI reads and writes typed settings, never the store itself.
 
+use berth_core::domain::echo::echo;
 use berth_core::domain::launch::LaunchRequest;
 use berth_core::domain::settings::Settings;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub fn delete_launch_preset<R: Runtime>(
     } else {
         Err(IpcError {
             kind: IpcErrorKind::NotFound,
-            message: format!("there is no launch preset named {name:?}"),
+            message: format!("there is no launch preset named “{}”", echo(&name)),
         })
     }
 }

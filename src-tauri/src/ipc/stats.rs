@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use berth_core::domain::echo::echo;
 use berth_core::domain::ids::{ContainerId, Ticket};
 use berth_core::domain::stats::{stats_file_name, to_csv};
 use berth_core::services::exports::{save_to_downloads, unix_secs};
@@ -9,7 +10,7 @@ use berth_core::services::stats::{StatsBatch, StatsHub, Watch};
 use tauri::ipc::Channel;
 use tauri::State;
 
-use super::error::IpcError;
+use super::error::{IpcError, IpcErrorKind};
 use super::streams::{ChannelSink, Streams};
 
 /// Sends the history of `watch.ids` (of every running container too with `all`, of this
@@ -39,7 +40,19 @@ pub async fn export_stats(
     id: ContainerId,
     name: String,
 ) -> Result<String, IpcError> {
+    let history = stats.history(id.as_str());
+    // An id with no samples is no container whose charts were shown: say so rather than
+    // leave an empty file in Downloads.
+    if history.is_empty() {
+        return Err(IpcError {
+            kind: IpcErrorKind::NotFound,
+            message: format!(
+                "no stats were recorded for container “{}”; open its stats first",
+                echo(id.as_str())
+            ),
+        });
+    }
     let file = stats_file_name(&name, unix_secs());
-    let path = save_to_downloads(&file, to_csv(&stats.history(id.as_str()))).await?;
+    let path = save_to_downloads(&file, to_csv(&history)).await?;
     Ok(path.display().to_string())
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::cli_equiv::CliCommand;
+use super::echo::echo;
 use super::groups::{find_groups, ComposeLabel, Group, GroupKind};
 use super::launch::shell;
 use super::ContainerSummary;
@@ -107,8 +108,9 @@ pub fn check_project_name(name: &str) -> Result<(), String> {
     }
     if !ok_start || !ok_rest || name.len() > 63 {
         return Err(format!(
-            "\"{name}\" cannot be a project name: use lowercase letters, digits, - and _, \
-             starting with a letter or digit (at most 63)."
+            "“{}” cannot be a project name: use lowercase letters, digits, - and _, \
+             starting with a letter or digit (at most 63).",
+            echo(name)
         ));
     }
     Ok(())

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::echo::echo;
+use super::settings::endpoint_problem;
 use super::EngineStatus;
 
 pub const ENGINES_VERSION: u32 = 1;
@@ -61,8 +63,13 @@ impl EngineConfig {
         }
         // The list is also read from a file someone else may have written: no control
         // characters in what is shown or passed on, and bounded lengths.
+        let shown = echo(name);
         if name.chars().any(char::is_control) {
-            errors.push(format!("engine {name:?}: the name has control characters"));
+            errors.push(format!("engine “{shown}”: the name has control characters"));
+        }
+        // The name keys the engine in files and menus: a name, not a path.
+        if name.contains(['/', '\\']) {
+            errors.push(format!("engine “{shown}”: a name cannot hold '/' or '\\'"));
         }
         let texts = [
             Some(&self.endpoint),
@@ -78,7 +85,7 @@ impl EngineConfig {
             .any(|t| t.len() > MAX_ENGINE_TEXT || t.chars().any(char::is_control))
         {
             errors.push(format!(
-                "engine {name:?}: an address, path or origin is longer than {MAX_ENGINE_TEXT} \
+                "engine “{shown}”: an address, path or origin is longer than {MAX_ENGINE_TEXT} \
                  characters or has control characters"
             ));
         }
@@ -86,30 +93,33 @@ impl EngineConfig {
         let scheme_ok = ["unix://", "tcp://", "https://", "ssh://"]
             .iter()
             .any(|s| ep.starts_with(s) && ep.len() > s.len());
-        if !scheme_ok || ep.chars().any(char::is_whitespace) {
+        let bad_port = ep
+            .strip_prefix("tcp://")
+            .is_some_and(|_| endpoint_problem(ep.trim_end_matches('/')).is_some());
+        if !scheme_ok || bad_port || ep.chars().any(char::is_whitespace) {
             errors.push(format!(
-                "engine {name:?}: the address must look like unix:///path, tcp://host:port or ssh://user@host"
+                "engine “{shown}”: the address must look like unix:///path, tcp://host:port or ssh://user@host"
             ));
         }
         let tls_any = self.tls_ca.is_some() || self.tls_cert.is_some() || self.tls_key.is_some();
         if tls_any && !(ep.starts_with("tcp://") || ep.starts_with("https://")) {
             errors.push(format!(
-                "engine {name:?}: TLS files only apply to tcp:// addresses"
+                "engine “{shown}”: TLS files only apply to tcp:// addresses"
             ));
         }
         if tls_any && self.tls_ca.is_none() {
             errors.push(format!(
-                "engine {name:?}: TLS needs the engine's CA (ca.pem); Berth always verifies"
+                "engine “{shown}”: TLS needs the engine's CA (ca.pem); Berth always verifies"
             ));
         }
         if self.tls_cert.is_some() != self.tls_key.is_some() {
             errors.push(format!(
-                "engine {name:?}: the client certificate and key go together"
+                "engine “{shown}”: the client certificate and key go together"
             ));
         }
         if self.ssh_config.is_some() && !ep.starts_with("ssh://") {
             errors.push(format!(
-                "engine {name:?}: an ssh_config only applies to ssh://"
+                "engine “{shown}”: an ssh_config only applies to ssh://"
             ));
         }
         for path in [
@@ -123,7 +133,8 @@ impl EngineConfig {
         {
             if !path.starts_with('/') {
                 errors.push(format!(
-                    "engine {name:?}: {path:?} must be an absolute path"
+                    "engine “{shown}”: “{}” must be an absolute path",
+                    echo(path)
                 ));
             }
         }
@@ -156,7 +167,7 @@ impl EnginesSetup {
                 errors.append(&mut more);
             }
             if !names.insert(e.name.trim().to_lowercase()) {
-                errors.push(format!("two engines are named {:?}", e.name));
+                errors.push(format!("two engines are named “{}”", echo(&e.name)));
             }
             if e.name.trim().eq_ignore_ascii_case(LOCAL_ENGINE) {
                 errors.push(format!(
@@ -166,7 +177,10 @@ impl EnginesSetup {
         }
         if let Some(active) = &self.active {
             if !self.engines.iter().any(|e| &e.name == active) {
-                errors.push(format!("the active engine {active:?} is not configured"));
+                errors.push(format!(
+                    "the active engine “{}” is not configured",
+                    echo(active)
+                ));
             }
         }
         if errors.is_empty() {
@@ -385,7 +399,7 @@ mod tests {
             "engine 4:",
             "engine 5 (\"evil\\u{1b}[2J\")",
             "engine 6 (\"long\")",
-            "two engines are named \"alpha\"",
+            "two engines are named “alpha”",
             "engine 8 (\"LOCAL\")",
             "the active engine \"ftp\" is not in the list",
         ] {

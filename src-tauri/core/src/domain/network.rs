@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::echo::echo;
 use super::ids::ContainerId;
 use super::launch::env::parse_pairs;
 use super::launch::names::is_valid_name;
@@ -251,11 +252,15 @@ fn check_name(name: &str) -> Result<(), String> {
         return Err("give the network a name".into());
     }
     if name.chars().any(char::is_whitespace) {
-        return Err(format!("{name:?} has a space: a network name is one word"));
+        return Err(format!(
+            "“{}” has a space: a network name is one word",
+            echo(name)
+        ));
     }
     if name.contains('/') {
         return Err(format!(
-            "{name:?} has a slash: a network name cannot hold '/'"
+            "“{}” has a slash: a network name cannot hold '/'",
+            echo(name)
         ));
     }
     if name.len() > MAX_NAME {
@@ -266,8 +271,9 @@ fn check_name(name: &str) -> Result<(), String> {
     }
     if !is_valid_name(name) {
         return Err(format!(
-            "{name:?} is not a valid network name: start with a letter or digit, then letters, \
-             digits, '_', '.' or '-' (two characters at least)"
+            "“{}” is not a valid network name: start with a letter or digit, then letters, \
+             digits, '_', '.' or '-' (two characters at least)",
+            echo(name)
         ));
     }
     Ok(())
@@ -279,7 +285,11 @@ fn parse_subnet(text: &str) -> Result<Option<IpNet>, String> {
         return Ok(None);
     }
     let net: IpNet = text.parse().map_err(|_| {
-        format!("{text:?} is not a subnet in CIDR form: write an address and a prefix length, like 10.20.0.0/24")
+        format!(
+            "“{}” is not a subnet in CIDR form: write an address and a prefix length, like \
+             10.20.0.0/24",
+            echo(text)
+        )
     })?;
     let IpNet::V4(v4) = net else {
         return Err(format!(

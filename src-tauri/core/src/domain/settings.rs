@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::echo::echo;
 use super::launch::{validate as validate_launch, LaunchRequest};
+use super::reference::ImageRef;
 
 /// The version written today. Older files are migrated step by step on load.
 /// 3: recent images carry the launch form they were launched with.
@@ -48,10 +50,19 @@ impl LaunchPreset {
                 "launch preset names are at most {MAX_PRESET_NAME} characters"
             ));
         }
+        // A name is shown in menus and written to the settings file: one line of text.
+        if name.chars().any(char::is_control) {
+            return Some(format!(
+                "launch preset “{}”: a name cannot hold control characters (a line break, \
+                 an escape)",
+                echo(name)
+            ));
+        }
         match validate_launch(&self.request) {
             Ok(_) => None,
             Err(errors) => Some(format!(
-                "launch preset {name:?}: {}",
+                "launch preset “{}”: {}",
+                echo(name),
                 errors
                     .iter()
                     .map(|e| e.message.as_str())
@@ -78,15 +89,19 @@ pub struct RecentImage {
 impl RecentImage {
     fn problem(&self) -> Option<String> {
         let image = self.image.trim();
-        if image.is_empty() || image != self.request.image.trim() {
+        if let Err(e) = ImageRef::parse(image) {
+            return Some(format!("recent image: {e}"));
+        }
+        if image != self.request.image.trim() {
             return Some(format!(
-                "recent image {:?} does not match its launch form ({:?})",
-                self.image, self.request.image
+                "recent image “{}” does not match its launch form (“{}”)",
+                echo(&self.image),
+                echo(&self.request.image)
             ));
         }
         validate_launch(&self.request)
             .err()
-            .map(|_| format!("recent image {image:?} has an invalid launch form"))
+            .map(|_| format!("recent image “{}” has an invalid launch form", echo(image)))
     }
 }
 
@@ -134,6 +149,36 @@ impl Default for Settings {
     }
 }
 
+/// Why `endpoint` is not an engine address Berth can use, or `None`: `unix://` with an
+/// absolute path, or `tcp://host:port` with a port 1-65535 (TLS engines are configured as
+/// engines, where their certificates go with them).
+pub fn endpoint_problem(endpoint: &str) -> Option<&'static str> {
+    const FORM: &str = "write unix:///path/to/docker.sock or tcp://host:port";
+    if endpoint
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Some("an address has no spaces or control characters");
+    }
+    if let Some(path) = endpoint.strip_prefix("unix://") {
+        return (!path.starts_with('/') || path.len() < 2)
+            .then_some("a unix:// address needs an absolute path, like unix:///run/docker.sock");
+    }
+    let Some(rest) = endpoint.strip_prefix("tcp://") else {
+        return Some(FORM);
+    };
+    let Some((host, port)) = rest.trim_end_matches('/').rsplit_once(':') else {
+        return Some("a tcp:// address needs a port, like tcp://host:2376");
+    };
+    if host.is_empty() || host.contains(['/', '?', '#', '@']) {
+        return Some(FORM);
+    }
+    match port.parse::<u16>() {
+        Ok(p) if p > 0 && port.bytes().all(|b| b.is_ascii_digit()) => None,
+        _ => Some("the port must be a number from 1 to 65535"),
+    }
+}
+
 /// Why the stored settings were not used.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -167,14 +212,15 @@ impl Settings {
     /// Checks every field; returns one message per problem.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errors = Vec::new();
+        if self.version != SETTINGS_VERSION {
+            errors.push(format!(
+                "settings version {} is not this Berth's ({SETTINGS_VERSION})",
+                self.version
+            ));
+        }
         if let Some(endpoint) = &self.engine_endpoint {
-            let ok = ["unix://", "tcp://", "http://", "https://", "npipe://"]
-                .iter()
-                .any(|scheme| endpoint.starts_with(scheme) && endpoint.len() > scheme.len());
-            if !ok || endpoint.chars().any(char::is_whitespace) {
-                errors.push(format!(
-                    "engine endpoint {endpoint:?} must look like unix:///path or tcp://host:port"
-                ));
+            if let Some(why) = endpoint_problem(endpoint) {
+                errors.push(format!("engine endpoint “{}”: {why}", echo(endpoint)));
             }
         }
         let (lo, hi) = STATS_INTERVAL_MS;
@@ -193,7 +239,7 @@ impl Settings {
             if let Some(problem) = p.problem() {
                 errors.push(problem);
             } else if !names.insert(p.name.trim()) {
-                errors.push(format!("two launch presets are named {:?}", p.name));
+                errors.push(format!("two launch presets are named “{}”", echo(&p.name)));
             }
         }
         if self.recent_images.len() > MAX_RECENT_IMAGES {
@@ -204,7 +250,7 @@ impl Settings {
             if let Some(problem) = r.problem() {
                 errors.push(problem);
             } else if !images.insert(r.image.trim()) {
-                errors.push(format!("recent image {:?} is listed twice", r.image));
+                errors.push(format!("recent image “{}” is listed twice", echo(&r.image)));
             }
         }
         if errors.is_empty() {

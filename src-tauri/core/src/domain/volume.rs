@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use super::archive::{ArchiveEntry, EntryKind};
+use super::echo::echo;
 use super::ids::ContainerId;
+use super::reference::ImageRef;
 use super::ContainerState;
 
 /// One container that mounts a volume.
@@ -95,21 +97,22 @@ const MAX_LABEL_TEXT: usize = 1024;
 pub enum VolumeInputError {
     #[error("a volume needs a name")]
     EmptyName,
-    #[error("“{0}” has a space: volume names are letters, digits and _ . - only")]
+    #[error("“{}” has a space: volume names are letters, digits and _ . - only", echo(.0))]
     Space(String),
     #[error(
-        "“{0}” has a slash: a volume name is one word, not a path (letters, digits and _ . - only)"
+        "“{}” has a slash: a volume name is one word, not a path (letters, digits and _ . - only)",
+        echo(.0)
     )]
     Slash(String),
-    #[error("“{0}” is not a volume name: it must start with a letter or digit, be at least 2 characters, and use only letters, digits and _ . -")]
+    #[error("“{}” is not a volume name: it must start with a letter or digit, be at least 2 characters, and use only letters, digits and _ . -", echo(.0))]
     BadName(String),
     #[error("the volume name is longer than {MAX_NAME} characters")]
     TooLong,
-    #[error("label {0}: {1}")]
+    #[error("label {}: {}", echo(.0), .1)]
     BadLabel(String, &'static str),
     #[error("at most {MAX_LABELS} labels")]
     TooManyLabels,
-    #[error("“{0}” is not a path inside the volume (no “..”, no control characters)")]
+    #[error("“{}” is not a path inside the volume (no “..”, no control characters)", echo(.0))]
     BadPath(String),
 }
 
@@ -178,14 +181,12 @@ impl VolumeCreate {
         validate_volume_name(&self.name)?;
         let driver = self.driver.trim();
         if !driver.is_empty() {
-            // A driver is a plugin reference (`local`, `vieux/sshfs:latest`).
-            let ok = driver.len() <= 255
-                && driver
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_.-/:".contains(c));
+            // A driver is a plugin reference (`local`, `vieux/sshfs:latest`), written like
+            // an image reference: no path segments, no leading '-'.
+            let ok = driver.len() <= 255 && ImageRef::parse(driver).is_ok();
             if !ok {
                 return Err(VolumeInputError::BadLabel(
-                    format!("driver {driver:?}"),
+                    format!("driver “{driver}”"),
                     "a driver is a plugin name like local",
                 ));
             }

@@ -4,6 +4,7 @@
 use futures_util::stream::{self, StreamExt};
 
 use crate::domain::actions::{rename_cli, validate_container_name, ActionResult, ContainerAction};
+use crate::domain::echo::echo;
 use crate::engine::{Engine, EngineError};
 
 /// Requests in flight at once for a bulk action (the engine serialises much of it anyway).
@@ -15,23 +16,36 @@ pub async fn run_action(
     targets: &[String],
     action: ContainerAction,
 ) -> Vec<ActionResult> {
-    let names = engine
-        .list_containers()
-        .await
-        .map(|all| {
-            all.into_iter()
-                .map(|c| (c.id, c.name))
-                .collect::<std::collections::HashMap<_, _>>()
-        })
-        .unwrap_or_default();
+    let listed = engine.list_containers().await.ok();
+    let names = listed
+        .iter()
+        .flatten()
+        .map(|c| (c.id.clone(), c.name.clone()))
+        .collect::<std::collections::HashMap<_, _>>();
+    // A target that is no listed container (by ID, ID prefix or name) is answered here:
+    // nothing is sent to the engine for a typo or a pasted blob.
+    let known = |target: &str| {
+        let Some(all) = &listed else {
+            return true;
+        };
+        let bare = target.trim_start_matches('/');
+        !bare.is_empty()
+            && all
+                .iter()
+                .any(|c| c.id.starts_with(bare) || c.name.trim_start_matches('/') == bare)
+    };
     stream::iter(targets.iter().cloned())
         .map(|target| {
-            let name = names
-                .get(&target)
-                .cloned()
-                .unwrap_or_else(|| target.clone());
+            let name = names.get(&target).cloned().unwrap_or_else(|| echo(&target));
+            let known = known(&target);
             async move {
-                let result = engine.container_action(&target, action).await;
+                let result = if known {
+                    engine.container_action(&target, action).await
+                } else {
+                    Err(EngineError::NotFound {
+                        message: format!("no container “{name}”"),
+                    })
+                };
                 let command = action.cli(&name);
                 to_result(target, name, command, action, result)
             }

@@ -24,6 +24,7 @@ use crate::domain::compose::{
     ComposeProject, ComposeRunOutcome, ComposeVerb, ProjectRemoval, ProjectRemoved,
     MAX_COMPOSE_FILE_BYTES, MAX_OUTPUT_LINE, NO_COMPOSE_CLI,
 };
+use crate::domain::echo::echo;
 use crate::domain::groups::GroupRef;
 use crate::domain::launch::Protocol;
 use crate::domain::reference::ImageRef;
@@ -165,11 +166,17 @@ async fn read_file(path: &Path) -> Result<String, ComposeFileError> {
         line: None,
         column: None,
     };
-    let meta = tokio::fs::metadata(path)
-        .await
-        .map_err(|e| plain(format!("Cannot read {}: {e}", path.display())))?;
+    let meta = tokio::fs::metadata(path).await.map_err(|e| {
+        plain(format!(
+            "Cannot read {}: {e}",
+            echo(&path.display().to_string())
+        ))
+    })?;
     if !meta.is_file() {
-        return Err(plain(format!("{} is not a file.", path.display())));
+        return Err(plain(format!(
+            "{} is not a file.",
+            echo(&path.display().to_string())
+        )));
     }
     if meta.len() > MAX_COMPOSE_FILE_BYTES {
         return Err(plain(format!(
@@ -179,9 +186,12 @@ async fn read_file(path: &Path) -> Result<String, ComposeFileError> {
             MAX_COMPOSE_FILE_BYTES / 1024
         )));
     }
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|e| plain(format!("Cannot read {}: {e}", path.display())))?;
+    let bytes = tokio::fs::read(path).await.map_err(|e| {
+        plain(format!(
+            "Cannot read {}: {e}",
+            echo(&path.display().to_string())
+        ))
+    })?;
     String::from_utf8(bytes)
         .map_err(|_| plain("The file is not text (UTF-8): not a Compose file.".into()))
 }
@@ -190,7 +200,8 @@ fn check_path(path: &str) -> Result<PathBuf, ComposeError> {
     let p = PathBuf::from(path.trim());
     if !p.is_absolute() {
         return Err(ComposeError::InvalidInput(format!(
-            "\"{path}\" is not a full path to a Compose file."
+            "“{}” is not a full path to a Compose file.",
+            echo(path)
         )));
     }
     Ok(p)
@@ -361,7 +372,10 @@ async fn project_files(engine: &Engine, project: &str) -> Result<Vec<String>, Co
         .into_iter()
         .find(|p| p.name == project)
         .ok_or_else(|| {
-            ComposeError::InvalidInput(format!("No Compose project \"{project}\" on this engine."))
+            ComposeError::InvalidInput(format!(
+                "No Compose project “{}” on this engine.",
+                echo(project)
+            ))
         })?;
     if found.config_files.is_empty() {
         return Err(ComposeError::InvalidInput(format!(

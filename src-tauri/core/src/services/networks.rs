@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::domain::cli_equiv::DockerCommand;
+use crate::domain::echo::echo;
 use crate::domain::network::{
     check_new_network, members_text, NetworkFieldError, NetworkMember, NetworkSpec, NetworkSummary,
     NewNetwork,
@@ -27,7 +28,7 @@ pub enum NetworkError {
         containers: String,
         them: &'static str,
     },
-    #[error("there is no network {0} on this engine (removed already?)")]
+    #[error("there is no network “{}” on this engine (removed already?)", echo(.0))]
     Missing(String),
     #[error("{container} is {state} attached to {network}")]
     Attachment {

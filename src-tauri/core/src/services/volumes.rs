@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::archive::{self, ArchiveError};
 
 use crate::domain::cli_equiv::DockerCommand;
+use crate::domain::echo::echo;
 use crate::domain::volume::{
     helper_path, validate_volume_name, VolumeCreate, VolumeDownload, VolumeInUse, VolumeInputError,
     VolumeListing, VolumePrunePreview, VolumePruneReport, VolumeSummary,
@@ -25,7 +26,7 @@ pub enum VolumeError {
     Input(#[from] VolumeInputError),
     #[error("{0}")]
     InUse(#[from] VolumeInUse),
-    #[error("there is no volume named {0}")]
+    #[error("there is no volume named “{}”", echo(.0))]
     NoSuchVolume(String),
     #[error(
         "this engine has no image to make the browse helper from (it is created, never started, \

@@ -2,6 +2,8 @@
 //! `KEY=VALUE` per line, blank lines and `#` comments skipped, values taken verbatim (no
 //! quote removal), exactly as `docker run --env-file` reads a file.
 
+use crate::domain::echo::echo;
+
 /// A line that is not `KEY=VALUE`; `line` counts from 1.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineError {
@@ -70,13 +72,9 @@ pub fn parse_pairs(text: &str, what: &str) -> Result<Vec<(String, String)>, Vec<
     }
 }
 
+/// A line as its message quotes it: trimmed, then short and escaped (see `echo`).
 fn shorten(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 40 {
-        format!("{}…", s.chars().take(40).collect::<String>())
-    } else {
-        s.to_string()
-    }
+    echo(s.trim())
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use super::key;
 use super::plan::is_group_id;
 use super::plan::{engine_state, plan_with_state, PlanError};
 use super::run::{run_launch, LaunchOptions, LaunchOutcome, ReplicaProgress};
+use crate::domain::echo::echo;
 use crate::domain::groups::GroupRef;
 use crate::domain::ids::{ContainerId, GroupId};
 use crate::domain::launch::plan::{replica_number, spec_from_labels};
@@ -35,7 +36,7 @@ pub async fn group_members(
     if !is_group_id(group.as_str()) {
         return Err(EngineError::InvalidArgument {
             what: "launch group id",
-            value: format!("{:?}", group.as_str()).chars().take(120).collect(),
+            value: echo(group.as_str()),
         });
     }
     let mut members = engine
@@ -236,7 +237,10 @@ pub async fn adopt_group_with(
     if !is_group_id(group.as_str()) {
         return Err(invalid(
             LaunchField::Image,
-            format!("{group:?} is not a launch group id Berth makes"),
+            format!(
+                "“{}” is not a launch group id Berth makes",
+                echo(group.as_str())
+            ),
         ));
     }
     let members = group_members(engine, group).await?;
