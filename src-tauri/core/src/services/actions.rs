@@ -36,7 +36,14 @@ pub async fn run_action(
     };
     stream::iter(targets.iter().cloned())
         .map(|target| {
-            let name = names.get(&target).cloned().unwrap_or_else(|| echo(&target));
+            // A full container ID (64 hex digits) is quoted whole, anything else short.
+            let name = names.get(&target).cloned().unwrap_or_else(|| {
+                if target.len() <= 64 && target.chars().all(|c| c.is_ascii_hexdigit()) {
+                    target.clone()
+                } else {
+                    echo(&target)
+                }
+            });
             let known = known(&target);
             async move {
                 let result = if known {
