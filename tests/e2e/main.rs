@@ -33,6 +33,7 @@ mod first_day_images;
 mod first_day_launch;
 mod first_day_learn;
 mod health;
+mod installed;
 mod launch;
 mod learn;
 mod lessons;
