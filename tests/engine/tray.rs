@@ -110,7 +110,9 @@ async fn tray_launch_another_reuses_the_last_form_with_fresh_names_and_ports() -
         ..Default::default()
     };
     let mut settings = Settings::default();
-    assert!(settings.remember_launch(&form));
+    // The user ticked "Remember environment values with this image": without it the stored
+    // form (and so the replay) has no env values at all (issue #13).
+    assert!(settings.remember_launch_choosing(&form, true));
 
     let status = EngineStatus::Connected {
         info: engine.info().clone(),
