@@ -196,7 +196,8 @@ async fn tray_launch_another_reuses_the_last_form_with_fresh_names_and_ports() -
         }
     );
     let mut after = Settings::default();
-    assert!(after.remember_launch(request));
+    // Env values opted in, as above (without the tick they are not stored).
+    assert!(after.remember_launch_choosing(request, true));
     assert_eq!(
         after.recent(APP_IMAGE).map(|r| &r.request),
         Some(&**request)
