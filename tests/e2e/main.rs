@@ -23,8 +23,8 @@ use fantoccini::elements::Element;
 use fantoccini::Locator;
 
 mod chaos;
-mod confirm;
 mod compose;
+mod confirm;
 mod container_files;
 mod containers_group_by;
 mod engines;

@@ -10,9 +10,9 @@ pub mod files;
 pub mod first_run;
 pub mod images;
 pub mod launch;
-pub mod limits;
 pub mod learn;
 pub mod lessons;
+pub mod limits;
 #[macro_use]
 mod name_macros;
 pub mod names;

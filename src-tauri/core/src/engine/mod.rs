@@ -16,7 +16,6 @@ mod exec;
 mod images;
 mod inspect;
 mod layers;
-mod update;
 mod list;
 mod logs;
 mod networks;
@@ -27,6 +26,7 @@ mod remote;
 mod search;
 mod stats;
 mod swarm;
+mod update;
 mod volumes;
 
 pub use client::Engine;

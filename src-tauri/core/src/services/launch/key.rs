@@ -353,7 +353,10 @@ mod tests {
             Err(LaunchKeyError::NotAFile { .. })
         ));
         // None of them was replaced by a new key.
-        assert!(fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&path)
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
 
     #[test]
