@@ -388,7 +388,17 @@ async fn an_ssh_engine_is_listed_and_shown_through_ssh() -> Result<(), AppError>
         )
         .await?;
         assert!(notice.contains("engines.json.bad"), "{notice}");
-        assert!(dir.join("engines.json.bad").exists());
+        // Kept aside under a unique name (`engines.json.bad-<secs>-<n>`, never over an older
+        // copy: issue #13), so look for the prefix.
+        let kept = std::fs::read_dir(&dir)
+            .map_err(|e| AppError::Setup(e.to_string()))?
+            .filter_map(Result::ok)
+            .any(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with("engines.json.bad-")
+            });
+        assert!(kept, "no engines.json.bad-* in {}", dir.display());
         for (name, case) in [("over-ssh", "client"), ("no-key", "stranger")] {
             app.type_into("[data-testid=engine-name]", name, SETTLE)
                 .await?;
