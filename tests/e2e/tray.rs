@@ -79,7 +79,17 @@ where
         last_outline = layout.outline();
         if let Some(item) = pick(&layout) {
             assert!(item.enabled, "{what} is disabled:\n{last_outline}");
-            menu.click(item.id).await.map_err(desk)?;
+            // The menu is rebuilt whenever the inventory changes, so the id just read can be
+            // gone by the time of the click ("The ID supplied … does not refer to a menu item
+            // we have"): read the layout again rather than fail, until the deadline.
+            if let Err(e) = menu.click(item.id).await {
+                if Instant::now() > deadline {
+                    return Err(desk(e));
+                }
+                eprintln!("{what}: the menu changed under the click ({e}); reading it again");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
             clicks += 1;
             let settled = Instant::now() + Duration::from_secs(5);
             while Instant::now() < settled {
