@@ -86,4 +86,21 @@ describe("RemoveConfirm (issue #7: docker rm -v)", () => {
     expect(actions.confirm?.map((x) => x.name)).toEqual(["old-1"]);
     expect(mocked.containerAction).not.toHaveBeenCalled();
   });
+
+  it("asks before any remove, whatever the state, and does nothing for no targets", async () => {
+    const [a, b] = makeInventory(6).containers;
+    for (const targets of [
+      [{ ...a!, state: "exited" as const }],
+      [{ ...a!, state: "created" as const }],
+      [{ ...a!, state: "running" as const }, { ...b!, state: "exited" as const }],
+    ]) {
+      const actions = new ContainerActions();
+      await actions.run("remove", targets);
+      expect(actions.confirm?.map((x) => x.id)).toEqual(targets.map((x) => x.id));
+    }
+    const actions = new ContainerActions();
+    await actions.run("remove", []);
+    expect(actions.confirm).toBeNull();
+    expect(mocked.containerAction).not.toHaveBeenCalled();
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { ActionResult } from "../../ipc/containers";
-import { actionApplies, needsForce, removeAsks, summarise, toAction } from "./actions";
+import { actionApplies, needsForce, summarise, toAction } from "./actions";
 
 describe("container actions", () => {
   it("apply to the states the engine accepts", () => {
@@ -32,10 +32,4 @@ describe("container actions", () => {
     expect(s.conflicts.map((f) => f.name)).toEqual(["b"]);
   });
 
-  it("asks before removing even one stopped container (its writable layer goes)", () => {
-    expect(removeAsks([{ state: "exited" }])).toBe(true);
-    expect(removeAsks([{ state: "created" }])).toBe(true);
-    expect(removeAsks([{ state: "running" }, { state: "exited" }])).toBe(true);
-    expect(removeAsks([])).toBe(false);
-  });
 });

@@ -52,13 +52,6 @@ export function removeLine(name: string, force: boolean, volumes: boolean): stri
   return `docker rm${force ? " -f" : ""}${volumes ? " -v" : ""} ${name}`;
 }
 
-/** Whether removing `targets` asks first: always. Even one stopped container takes its own
- *  writable layer along (and the data in it), so it is named and asked for like any other
- *  destruction (issue #13: nothing destroyed unasked). */
-export function removeAsks(targets: readonly { state: ContainerState }[]): boolean {
-  return targets.length > 0;
-}
-
 export interface ResultsSummary {
   ok: number;
   failed: ActionResult[];

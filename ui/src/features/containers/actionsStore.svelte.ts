@@ -6,7 +6,7 @@
 import { containerAction, type ActionResult, type ContainerSummary } from "../../ipc/containers";
 import { toIpcError } from "../../ipc/core";
 import { commandLog } from "../learn/commandLog.svelte";
-import { ACTION_LABELS, removeAsks, toAction, type ActionKind } from "./actions";
+import { ACTION_LABELS, toAction, type ActionKind } from "./actions";
 
 export interface ActionRun {
   kind: ActionKind;
@@ -25,7 +25,9 @@ export class ContainerActions {
    *  meanwhile goes too, as the list said). */
   async run(kind: ActionKind, targets: readonly ContainerSummary[], force = false, volumes = false): Promise<void> {
     if (targets.length === 0) return;
-    if (kind === "remove" && !force && removeAsks(targets)) {
+    // Every remove asks first, even of one stopped container: its writable layer (and the
+    // data in it) goes too (issue #13: nothing destroyed unasked).
+    if (kind === "remove" && !force) {
       this.confirm = [...targets];
       return;
     }
