@@ -38,7 +38,9 @@ async fn stdout_and_stderr_are_told_apart_with_tail_and_timestamps() -> TestResu
         &[
             "sh",
             "-c",
-            "echo out1; echo err1 >&2; echo out2; printf 'no newline'",
+            // The engine orders the two streams by when it read each one, so a
+            // pause after the stderr line keeps it ahead of the last stdout bytes.
+            "echo out1; echo err1 >&2; sleep 0.5; echo out2; printf 'no newline'",
         ],
     )?;
     let id = c.id.clone();
