@@ -1,16 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { childPath, crumbs, modeText, parentPath, uploadRefusal } from "./model";
+import { modeText, uploadRefusal } from "./model";
 
 describe("files model", () => {
-  it("builds crumbs and child paths from the root", () => {
-    expect(crumbs("/")).toEqual([{ name: "/", path: "/" }]);
-    expect(crumbs("/etc/ssl").map((c) => c.path)).toEqual(["/", "/etc", "/etc/ssl"]);
-    expect(childPath("/", "etc")).toBe("/etc");
-    expect(childPath("/etc", "a b")).toBe("/etc/a b");
-    expect(parentPath("/etc/ssl")).toBe("/etc");
-    expect(parentPath("/etc")).toBe("/");
-  });
-
   it("shows modes like ls -l", () => {
     expect(modeText(0o755)).toBe("rwxr-xr-x");
     expect(modeText(0o640)).toBe("rw-r-----");

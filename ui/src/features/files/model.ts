@@ -1,22 +1,5 @@
 import type { ContainerFile, FileOrigin } from "../../ipc/files";
 
-/** "/etc/ssl" → the crumbs "/", "/etc", "/etc/ssl" with their names. */
-export function crumbs(path: string): { name: string; path: string }[] {
-  const parts = path.split("/").filter((p) => p !== "");
-  return [{ name: "/", path: "/" }, ...parts.map((name, i) => ({ name, path: "/" + parts.slice(0, i + 1).join("/") }))];
-}
-
-/** The path of `name` inside folder `dir` (both absolute). */
-export function childPath(dir: string, name: string): string {
-  return dir === "/" ? `/${name}` : `${dir}/${name}`;
-}
-
-/** The folder above `path`; the root stays the root. */
-export function parentPath(path: string): string {
-  const cut = path.replace(/\/+$/, "").lastIndexOf("/");
-  return cut <= 0 ? "/" : path.slice(0, cut);
-}
-
 /** `ls -l`-style permission text of a mode, e.g. 0o755 → "rwxr-xr-x". */
 export function modeText(mode: number): string {
   const bits = "rwxrwxrwx";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { VolumeSummary } from "../../ipc/volumes";
-import { childPath, createdSeconds, crumbs, filterVolumes, labelPairs, parseLabels, volumeNameError } from "./model";
+import { createdSeconds, filterVolumes, labelPairs, parseLabels, volumeNameError } from "./model";
 
 function volume(name: string, users: string[] = []): VolumeSummary {
   return {
@@ -46,15 +46,5 @@ describe("volume forms", () => {
     expect(parseLabels("=x").error).toContain("no key");
     expect(parseLabels("a b=c").error).toContain("space");
     expect(labelPairs({ team: "web", flag: "" })).toEqual(["team=web", "flag"]);
-  });
-
-  it("splits a path into breadcrumbs", () => {
-    expect(crumbs("")).toEqual([]);
-    expect(crumbs("logs/2026")).toEqual([
-      { name: "logs", path: "logs" },
-      { name: "2026", path: "logs/2026" },
-    ]);
-    expect(childPath("", "a")).toBe("a");
-    expect(childPath("logs", "a")).toBe("logs/a");
   });
 });

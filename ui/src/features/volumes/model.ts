@@ -44,17 +44,6 @@ export function volumeNameError(name: string): string | null {
   return null;
 }
 
-/** "logs/2026" → ["logs", "logs/2026"] with their names, for the browser's breadcrumbs. */
-export function crumbs(path: string): { name: string; path: string }[] {
-  const parts = path.split("/").filter((p) => p !== "");
-  return parts.map((name, i) => ({ name, path: parts.slice(0, i + 1).join("/") }));
-}
-
-/** The path of `name` inside folder `path`. */
-export function childPath(path: string, name: string): string {
-  return path ? `${path}/${name}` : name;
-}
-
 /** Labels as `k=v` strings, for showing and for the CLI line. */
 export function labelPairs(labels: Record<string, string>): string[] {
   return Object.entries(labels).map(([k, v]) => (v === "" ? k : `${k}=${v}`));
