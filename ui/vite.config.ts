@@ -1,11 +1,15 @@
 import { defineConfig } from "vitest/config";
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { svelteTesting } from "@testing-library/svelte/vite";
+import { xtermUnderStrictWebview } from "./vite-plugins/xtermUnderStrictWebview.ts";
 
 // Tauri serves `ui/dist` in release builds and `http://localhost:5173` in development.
 export default defineConfig(({ mode }) => ({
-  plugins: [svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
+  plugins: [xtermUnderStrictWebview(), svelte(), ...(process.env.VITEST ? [svelteTesting()] : [])],
   clearScreen: false,
+  // The dev server's pre-bundling skips plugins: xterm is served through them instead, so the
+  // dev window (same freezePrototype) gets the rewritten module too.
+  optimizeDeps: { exclude: ["@xterm/xterm"] },
   server: {
     port: 5173,
     strictPort: true,
@@ -26,6 +30,6 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
-    include: ["src/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "vite-plugins/**/*.test.ts"],
   },
 }));
