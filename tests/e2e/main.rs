@@ -45,6 +45,7 @@ mod run_image;
 mod settings;
 mod stats;
 mod swarm;
+mod terminal;
 mod tray;
 mod trust;
 mod volumes;
