@@ -88,3 +88,7 @@ export class ContainerActions {
     this.last = null;
   }
 }
+
+/** The one store of container actions: the containers view's buttons and the command palette
+ *  share it, so a palette's "stop web-3" marks the row and shows its result like a click. */
+export const containerActions = new ContainerActions();
