@@ -34,6 +34,7 @@ mod first_day_launch;
 mod first_day_learn;
 mod health;
 mod installed;
+mod keyboard;
 mod launch;
 mod learn;
 mod lessons;

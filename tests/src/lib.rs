@@ -17,6 +17,8 @@ pub mod fixtures;
 pub mod http_stub;
 /// `docker save | <other engine> load` without a shell.
 pub mod image_copy;
+/// The keyboard through WebDriver key actions: chords, typing, Tab until a control, the focus.
+pub mod keys;
 /// A process's threads and open file descriptors by kind, from /proc (leak checks).
 pub mod open_files;
 /// CA, server and client certificates from the `openssl` CLI, for TLS engines.
