@@ -2,8 +2,8 @@
 //! ways, in one run on the same engine:
 //!
 //! (a) Berth's stats hub (in this process) as the app uses it with the container list open:
-//!     the list's columns for every running container at the list rate (5 s), plus one open
-//!     container detail (its charts and the host panel) at 1 s;
+//!     the list's columns for the running rows on screen (all 20 fit) at the list rate
+//!     (10 s), plus one open container detail (its charts and the host panel) at 1 s;
 //! (b) Berth's hub with all 20 charted at 1 s (the dearest case: every container on screen,
 //!     e.g. a launch group of 20 with its charts open);
 //! (c) `docker stats` streaming the same 20;
@@ -159,12 +159,20 @@ async fn main() -> Res {
 
         // (a) The list open: every running container at the list rate, one detail at 1 s.
         let hub = Arc::new(StatsHub::new(StatsConfig::default()));
-        let list = hub.subscribe(Vec::new(), true, Arc::new(Discard));
+        // The list names the running rows it shows (20 rows fit on screen), polled at the
+        // list rate; the open detail charts one at the focus rate.
+        let list = hub.subscribe_to(
+            Watch {
+                listed: ids.clone(),
+                ..Default::default()
+            },
+            Arc::new(Discard),
+        );
         let detail = hub.subscribe_to(
             Watch {
                 ids: ids.iter().take(1).cloned().collect(),
-                all: false,
                 host: true,
+                ..Default::default()
             },
             Arc::new(Discard),
         );

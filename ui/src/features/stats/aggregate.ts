@@ -17,10 +17,11 @@ import { StatsHistory, type ChartKind, type RangeMinutes } from "./model";
 /** How many buckets a replica's last value may stand in for a missing one after its newest point. */
 export const HOLD_STEPS = 2;
 /**
- * Between two points of the same replica at most this many seconds apart (the list's 5 s rate in
- * the backlog, a slow poll), the earlier value stands in: the replica was there all along.
+ * Between two points of the same replica at most this many seconds apart (the list's 10 s rate
+ * in the backlog, plus a late poll's slack), the earlier value stands in: the replica was there
+ * all along.
  */
-export const BRIDGE_SECONDS = 10;
+export const BRIDGE_SECONDS = 15;
 
 /** Summed fields: everything a container chart shows. */
 export const SUM_FIELDS = ["cpu", "mem", "net_rx", "net_tx", "blk_read", "blk_write"] as const;

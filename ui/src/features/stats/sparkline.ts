@@ -1,10 +1,10 @@
 /**
  * The container list's CPU and memory sparklines: a short history per running container (fed
- * by one `watch_stats(all)` subscription) and the SVG path of a tiny line chart.
+ * by one `watch_stats` subscription of the rows on screen) and the SVG path of a tiny line chart.
  */
 import type { StatsUpdate } from "../../ipc/stats";
 
-/** How many points a sparkline keeps (at the list's 5 s tick: about 3 minutes). */
+/** How many points a sparkline keeps (at the list's 10 s tick: about 6 minutes). */
 export const SPARK_POINTS = 36;
 
 export interface Spark {

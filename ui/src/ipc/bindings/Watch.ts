@@ -14,6 +14,13 @@ ids: Array<string>,
  */
 all: boolean, 
 /**
+ * The list rows on screen (their CPU and memory columns): sampled at the list rate, and
+ * only these. Their backlog is the last [`LIST_BACKLOG_POINTS`] of each (a sparkline's
+ * worth), since the list asks again whenever it scrolls. At most [`MAX_LISTED`] are
+ * taken.
+ */
+listed: Array<string>, 
+/**
  * The host panel's figures, at the focus rate.
  */
 host: boolean, };
