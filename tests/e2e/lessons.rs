@@ -34,6 +34,8 @@ impl Drop for Leftovers {
         for name in lesson_names() {
             let _ = docker(["rm", "-f", "-v", name]);
         }
+        let _ = docker(["network", "rm", "lesson-street"]);
+        let _ = docker(["volume", "rm", "lesson-data"]);
         if self.built_demo {
             let _ = docker(["rmi", DEMO_TAG]);
         }
@@ -151,5 +153,127 @@ async fn lesson_one_by_clicks_and_lesson_two_by_the_cli_turn_green() -> Result<(
     .await?;
     app.close().await;
     run.cleanup()?;
+    Ok(())
+}
+
+/// Lesson 3 by its clicks (the engine's refusal shown in words), then the app restarts on the
+/// same config folder with the lesson's houses gone: the steps are still marked reached (not
+/// done), until "Start over". Lesson 4's volume link opens the Volumes view.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_progress_survives_a_restart_until_start_over() -> Result<(), AppError> {
+    let setup = |e: berth_core::engine::EngineError| AppError::Setup(e.to_string());
+    let engine = Engine::connect(&resolve_endpoint().map_err(setup)?)
+        .await
+        .map_err(setup)?;
+    for name in lesson_names() {
+        let _ = docker(["rm", "-f", "-v", name]);
+    }
+    let _ = docker(["volume", "rm", "lesson-data"]);
+    let built_demo = engine
+        .local_image_id(DEMO_TAG)
+        .await
+        .map_err(setup)?
+        .is_none();
+    let _leftovers = Leftovers { built_demo };
+    if built_demo {
+        build_demo_image(&engine, HOST_BUSYBOX)
+            .await
+            .map_err(setup)?;
+    }
+    let test = "lesson_progress_survives_a_restart_until_start_over";
+    let dir = berth_tests::app::artifacts_dir().join(format!("{test}.settings"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| AppError::Setup(e.to_string()))?;
+    let dir_env = dir.to_string_lossy().to_string();
+    let env = [("BERTH_CONFIG_DIR", Some(dir_env.as_str()))];
+    let doors = "doors";
+    let tab = |l: &str| format!("[data-testid=lesson-tab][data-lesson={l}]");
+    let do_step =
+        |n: usize| format!("[data-testid=lesson-step]:nth-child({n}) [data-testid=lesson-step-do]");
+
+    let app = App::launch(test, &env).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-lessons]", SETTLE).await?;
+        app.click(&tab(doors), SETTLE).await?;
+        app.wait_for_css(&step(doors, 1, false), SETTLE).await?;
+        app.click(&do_step(1), SETTLE).await?;
+        app.wait_for_css(&step(doors, 1, true), SETTLE).await?;
+        app.click(&do_step(2), SETTLE).await?;
+        app.wait_for_css(&step(doors, 2, true), SETTLE).await?;
+        let detail = app
+            .wait_for_css("[data-testid=lesson-step-detail]", SETTLE)
+            .await?;
+        let words = text_of(&detail).await?;
+        assert!(
+            words.contains("port is already allocated") && words.contains("one house only"),
+            "{words}"
+        );
+        app.screenshot("lessons-3-refused").await?;
+        app.click(&do_step(3), SETTLE).await?;
+        app.wait_for_css(&step(doors, 3, true), SETTLE).await?;
+        // Step 2's refusal is gone (fixed), but it was reached.
+        app.wait_for_css(
+            &format!("{}[data-reached=true]", step(doors, 2, false)),
+            SETTLE,
+        )
+        .await?;
+        app.wait_for_css("[data-testid=lesson-finished]", SETTLE)
+            .await?;
+        app.screenshot("lessons-3-done").await?;
+
+        // Lesson 4's first step by its click: the volume is linked, the link opens Volumes.
+        app.click(&tab("outlives"), SETTLE).await?;
+        app.wait_for_css(&step("outlives", 1, false), SETTLE).await?;
+        app.click(&do_step(1), SETTLE).await?;
+        app.wait_for_css(&step("outlives", 1, true), SETTLE).await?;
+        app.screenshot("lessons-4-step-1").await?;
+        app.click(
+            "[data-testid=lesson-step]:nth-child(1) [data-testid=lesson-step-link][data-kind=volume]",
+            SETTLE,
+        )
+        .await?;
+        app.wait_for_css("[data-testid=volumes-view]", SETTLE).await?;
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    // What the lessons made goes while Berth is closed: only the remembered progress is left.
+    for name in lesson_names() {
+        let _ = docker(["rm", "-f", "-v", name]);
+    }
+    docker(["volume", "rm", "lesson-data"])?;
+
+    let app = App::launch(&format!("{test}-again"), &env).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        app.click("[data-testid=tab-lessons]", SETTLE).await?;
+        app.click(&tab(doors), SETTLE).await?;
+        for n in 1..=3 {
+            app.wait_for_css(
+                &format!("{}[data-reached=true]", step(doors, n, false)),
+                SETTLE,
+            )
+            .await?;
+        }
+        let score = text_of(&app.wait_for_css(&tab(doors), SETTLE).await?).await?;
+        assert!(score.contains("3/3"), "{score}");
+        app.screenshot("lessons-after-restart").await?;
+        app.click("[data-testid=lesson-start-over]", SETTLE).await?;
+        for n in 1..=3 {
+            app.wait_for_css(
+                &format!("{}[data-reached=false]", step(doors, n, false)),
+                SETTLE,
+            )
+            .await?;
+        }
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    let file = std::fs::read_to_string(dir.join("lessons.json"))
+        .map_err(|e| AppError::Setup(e.to_string()))?;
+    assert!(!file.contains("\"doors\""), "{file}");
+    assert!(file.contains("\"outlives\""), "{file}");
     Ok(())
 }

@@ -22,6 +22,7 @@ use berth_tests::proxy::EngineProxy;
 use fantoccini::elements::Element;
 use fantoccini::Locator;
 
+mod a11y;
 mod chaos;
 mod compose;
 mod confirm;

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use berth_core::domain::first_run::{DEMO_TAG, HOST_BUSYBOX};
-use berth_core::domain::lessons::{LessonId, LessonStatus, LESSON_LABEL};
+use berth_core::domain::lessons::{LessonId, LessonStatus, ObjectKind, LESSON_LABEL};
 use berth_core::engine::Engine;
 use berth_core::services::first_run::build_demo_image;
 use berth_core::services::lessons;
@@ -170,6 +170,327 @@ async fn lesson_checks_follow_the_cli_and_cleanup_takes_only_the_lessons_objects
     assert!(status(&engine, one).await?.made.is_empty());
 
     docker(["rm", "-f", &bystander])?;
+    run.cleanup()?;
+    Ok(())
+}
+
+/// Removes, on drop, the lessons' containers, volumes and networks and the look-alikes a test
+/// made (volumes and networks are not covered by [`TestRun::cleanup`]).
+struct MoreLeftovers {
+    containers: Vec<String>,
+    volumes: Vec<String>,
+    networks: Vec<String>,
+}
+
+impl Drop for MoreLeftovers {
+    fn drop(&mut self) {
+        let containers = lesson_names().into_iter().map(String::from);
+        for name in containers.chain(self.containers.iter().cloned()) {
+            let _ = docker(["rm", "-f", "-v", &name]);
+        }
+        for net in self
+            .networks
+            .iter()
+            .map(String::as_str)
+            .chain(["lesson-street"])
+        {
+            let _ = docker(["network", "rm", net]);
+        }
+        for vol in self
+            .volumes
+            .iter()
+            .map(String::as_str)
+            .chain(["lesson-data"])
+        {
+            let _ = docker(["volume", "rm", vol]);
+        }
+    }
+}
+
+fn names(args: &[&str]) -> TestResult<Vec<String>> {
+    Ok(docker(args)?.lines().map(str::to_string).collect())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lessons_three_to_five_follow_the_cli_and_cleanup_takes_only_theirs() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let engine = connect().await?;
+    let run = TestRun::new("lessons-3-5");
+    let label = run.label();
+    let bystander = run.name("door");
+    let keeper = run.name("keeper");
+    let other_data = run.name("data");
+    let walker = run.name("walker");
+    let other_street = run.name("street");
+    let _leftovers = MoreLeftovers {
+        containers: vec![bystander.clone(), keeper.clone(), walker.clone()],
+        volumes: vec![other_data.clone()],
+        networks: vec![other_street.clone()],
+    };
+    // Leftovers of a killed run, before anything is checked.
+    drop(MoreLeftovers {
+        containers: vec![],
+        volumes: vec![],
+        networks: vec![],
+    });
+    let built_demo = engine.local_image_id(DEMO_TAG).await?.is_none();
+    let _demo = Leftovers { built_demo };
+    if built_demo {
+        build_demo_image(&engine, HOST_BUSYBOX).await?;
+    }
+    let run_d = |args: &[&str]| -> TestResult {
+        let mut argv = vec!["run", "-d", "--label", &label];
+        argv.extend_from_slice(args);
+        docker(&argv)?;
+        Ok(())
+    };
+
+    // Lesson 3 through the CLI alone.
+    let doors = LessonId::Doors;
+    assert_eq!(done(&status(&engine, doors).await?), [false, false, false]);
+    // A house from the blueprint without a door is not step 1.
+    run_d(&["--name", "lesson-door-1", DEMO_TAG])?;
+    assert_eq!(done(&status(&engine, doors).await?), [false, false, false]);
+    docker(["rm", "-f", "lesson-door-1"])?;
+    run_d(&["--name", "lesson-door-1", "-p", "48080:80", DEMO_TAG])?;
+    assert_eq!(done(&status(&engine, doors).await?), [true, false, false]);
+    let refused = docker([
+        "run",
+        "-d",
+        "--label",
+        &label,
+        "--name",
+        "lesson-door-2",
+        "-p",
+        "48080:80",
+        DEMO_TAG,
+    ])
+    .unwrap_err();
+    assert!(
+        refused.to_string().contains("port is already allocated"),
+        "{refused}"
+    );
+    let s = status(&engine, doors).await?;
+    assert_eq!(done(&s), [true, true, false]);
+    let detail = s.steps[1].detail.clone().unwrap_or_default();
+    assert!(
+        detail.contains("port is already allocated") && detail.contains("one house only"),
+        "{detail}"
+    );
+    docker(["rm", "-f", "lesson-door-2"])?;
+    assert_eq!(done(&status(&engine, doors).await?), [true, false, false]);
+    run_d(&["--name", "lesson-door-2", "-p", "48081:80", DEMO_TAG])?;
+    let s = status(&engine, doors).await?;
+    assert_eq!(done(&s), [true, false, true]);
+    // A look-alike: a house from the same blueprint with a door, but another name.
+    run_d(&["--name", &bystander, "-p", "48082:80", DEMO_TAG])?;
+    let made_names: Vec<String> = status(&engine, doors)
+        .await?
+        .made
+        .iter()
+        .map(|o| o.name.clone())
+        .collect();
+    let mut removed = lessons::cleanup(&engine, doors, &made_names).await?;
+    removed.sort();
+    assert_eq!(removed, ["lesson-door-1", "lesson-door-2"]);
+    let left = names(&["ps", "-a", "--format", "{{.Names}}"])?;
+    assert!(left.contains(&bystander), "{left:?}");
+    assert!(
+        !left.iter().any(|n| n.starts_with("lesson-door-")),
+        "{left:?}"
+    );
+
+    // Lesson 4 through the CLI alone. A volume of the lesson's name without its label is
+    // not the lesson's, and the lesson's click does not adopt it.
+    let keeps = LessonId::Outlives;
+    assert_eq!(done(&status(&engine, keeps).await?), [false, false, false]);
+    docker(["volume", "create", "--label", &label, "lesson-data"])?;
+    run_d(&[
+        "--name",
+        "lesson-writer",
+        "-v",
+        "lesson-data:/data",
+        DEMO_TAG,
+    ])?;
+    docker(["exec", "lesson-writer", "touch", "/data/note.txt"])?;
+    let s = status(&engine, keeps).await?;
+    assert_eq!(done(&s), [false, false, false]);
+    assert_eq!(made(&s), [("lesson-writer".to_string(), false)]);
+    let err = lessons::act(&engine, keeps, 0).await.unwrap_err();
+    assert!(err.to_string().contains("not this lesson's"), "{err}");
+    docker(["rm", "-f", "lesson-writer"])?;
+    docker(["volume", "rm", "lesson-data"])?;
+
+    let lesson_label = "berth.lesson=outlives";
+    docker([
+        "volume",
+        "create",
+        "--label",
+        &label,
+        "--label",
+        lesson_label,
+        "lesson-data",
+    ])?;
+    assert_eq!(done(&status(&engine, keeps).await?), [false, false, false]);
+    run_d(&[
+        "--name",
+        "lesson-writer",
+        "-v",
+        "lesson-data:/data",
+        DEMO_TAG,
+    ])?;
+    assert_eq!(done(&status(&engine, keeps).await?), [true, false, false]);
+    // The note written by `docker exec` wakes the wait (no list changes).
+    let waiter = {
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            lessons::wait_for_change(&engine, keeps, Duration::from_secs(20)).await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    docker(["exec", "lesson-writer", "touch", "/data/note.txt"])?;
+    assert!(
+        waiter.await?,
+        "the exec in lesson-writer did not wake the wait"
+    );
+    assert_eq!(done(&status(&engine, keeps).await?), [true, true, false]);
+    // The note is in the volume, not in the house's writable layer.
+    let diff = docker(["diff", "lesson-writer"])?;
+    assert!(!diff.contains("note.txt"), "{diff}");
+    docker(["rm", "-f", "lesson-writer"])?;
+    assert_eq!(done(&status(&engine, keeps).await?), [false, false, false]);
+    assert!(names(&["volume", "ls", "-q"])?.contains(&"lesson-data".to_string()));
+    run_d(&[
+        "--name",
+        "lesson-reader",
+        "-v",
+        "lesson-data:/data",
+        DEMO_TAG,
+    ])?;
+    assert_eq!(
+        docker(["exec", "lesson-reader", "ls", "/data"])?,
+        "note.txt"
+    );
+    let s = status(&engine, keeps).await?;
+    assert_eq!(done(&s), [false, true, true]);
+    // Look-alikes: a volume of another name, used by a house from the same blueprint.
+    docker(["volume", "create", "--label", &label, &other_data])?;
+    run_d(&[
+        "--name",
+        &keeper,
+        "-v",
+        &format!("{other_data}:/data"),
+        DEMO_TAG,
+    ])?;
+    let s = status(&engine, keeps).await?;
+    assert_eq!(
+        s.made
+            .iter()
+            .map(|o| (o.kind, o.name.as_str()))
+            .collect::<Vec<_>>(),
+        [
+            (ObjectKind::Container, "lesson-reader"),
+            (ObjectKind::Volume, "lesson-data")
+        ]
+    );
+    let confirmed: Vec<String> = s.made.iter().map(|o| o.name.clone()).collect();
+    let removed = lessons::cleanup(&engine, keeps, &confirmed).await?;
+    assert_eq!(removed, ["lesson-reader", "lesson-data"]);
+    let vols = names(&["volume", "ls", "-q"])?;
+    assert!(
+        vols.contains(&other_data) && !vols.contains(&"lesson-data".to_string()),
+        "{vols:?}"
+    );
+    assert!(names(&["ps", "-a", "--format", "{{.Names}}"])?.contains(&keeper));
+
+    // Lesson 5 through the CLI alone.
+    let street = LessonId::Street;
+    assert_eq!(done(&status(&engine, street).await?), [false, false, false]);
+    docker([
+        "network",
+        "create",
+        "--label",
+        &label,
+        "--label",
+        "berth.lesson=street",
+        "lesson-street",
+    ])?;
+    assert_eq!(done(&status(&engine, street).await?), [true, false, false]);
+    run_d(&[
+        "--name",
+        "lesson-street-a",
+        "--network",
+        "lesson-street",
+        DEMO_TAG,
+    ])?;
+    // b on the default bridge: not on the street, and not reachable by name.
+    run_d(&["--name", "lesson-street-b", DEMO_TAG])?;
+    assert_eq!(done(&status(&engine, street).await?), [true, false, false]);
+    docker(["rm", "-f", "lesson-street-b"])?;
+    run_d(&[
+        "--name",
+        "lesson-street-b",
+        "--network",
+        "lesson-street",
+        DEMO_TAG,
+    ])?;
+    // Berth's own ping (the check) does not wake this lesson's wait: no endless re-reading.
+    let waiter = {
+        let engine = engine.clone();
+        tokio::spawn(async move {
+            lessons::wait_for_change(&engine, street, Duration::from_secs(4)).await
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let s = status(&engine, street).await?;
+    assert_eq!(done(&s), [true, true, true]);
+    assert!(!waiter.await?, "the check's own ping woke the wait");
+    // Look-alike: a network of another name with a house from the same blueprint.
+    docker(["network", "create", "--label", &label, &other_street])?;
+    run_d(&["--name", &walker, "--network", &other_street, DEMO_TAG])?;
+    let confirmed: Vec<String> = s.made.iter().map(|o| o.name.clone()).collect();
+    let mut removed = lessons::cleanup(&engine, street, &confirmed).await?;
+    removed.sort();
+    assert_eq!(
+        removed,
+        ["lesson-street", "lesson-street-a", "lesson-street-b"]
+    );
+    let nets = names(&["network", "ls", "--format", "{{.Name}}"])?;
+    assert!(
+        nets.contains(&other_street) && !nets.contains(&"lesson-street".to_string()),
+        "{nets:?}"
+    );
+    assert!(names(&["ps", "-a", "--format", "{{.Names}}"])?.contains(&walker));
+    assert!(status(&engine, street).await?.made.is_empty());
+
+    // The clicks: labelled objects, the refusal shown, the fix, the volume's note found.
+    for step in 0..3 {
+        lessons::act(&engine, doors, step).await?;
+    }
+    let s = status(&engine, doors).await?;
+    assert_eq!(done(&s), [true, false, true]);
+    assert!(s.made.iter().all(|o| o.labelled));
+    for step in 0..3 {
+        lessons::act(&engine, keeps, step).await?;
+    }
+    let s = status(&engine, keeps).await?;
+    assert_eq!(done(&s), [false, true, true]);
+    for step in 0..3 {
+        lessons::act(&engine, street, step).await?;
+    }
+    assert_eq!(done(&status(&engine, street).await?), [true, true, true]);
+    for lesson in [doors, keeps, street] {
+        let s = status(&engine, lesson).await?;
+        let confirmed: Vec<String> = s.made.iter().map(|o| o.name.clone()).collect();
+        lessons::cleanup(&engine, lesson, &confirmed).await?;
+        assert!(status(&engine, lesson).await?.made.is_empty());
+    }
+
+    for c in [&bystander, &keeper, &walker] {
+        docker(["rm", "-f", c])?;
+    }
+    docker(["network", "rm", &other_street])?;
+    docker(["volume", "rm", &other_data])?;
     run.cleanup()?;
     Ok(())
 }

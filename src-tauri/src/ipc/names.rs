@@ -76,6 +76,7 @@ berth_commands! {
     lessons::lesson_act,
     lessons::lesson_wait,
     lessons::lesson_cleanup,
+    lessons::lesson_start_over,
     first_run::build_demo_image,
     volumes::list_volumes,
     volumes::volume_sizes,

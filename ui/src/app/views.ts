@@ -205,7 +205,11 @@ export const VIEWS: readonly ViewSpec[] = [
     hint: "Short lessons checked on your own engine, whether you click here or type the docker command",
     needsEngine: true,
     component: LessonsView,
-    props: (shell, inv) => ({ revision: inv, onopencontainer: (id: string) => shell.openContainer(id) }),
+    props: (shell, inv) => ({
+      revision: inv,
+      onopencontainer: (id: string) => shell.openContainer(id),
+      onopenview: (view: "volumes" | "networks") => (shell.view = view),
+    }),
   }),
   view({
     id: "settings",

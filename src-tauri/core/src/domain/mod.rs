@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod inventory;
 pub mod launch;
 pub mod layers;
+pub mod lesson_progress;
 pub mod lessons;
 pub mod limits;
 pub mod logs;
