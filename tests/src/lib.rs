@@ -4,6 +4,8 @@
 
 /// The built app under WebDriver (tauri-driver), for the end-to-end tests.
 pub mod app;
+/// axe-core injected into the real window, and its violations read back (issue #18).
+pub mod axe;
 /// The desktop around the app (issue #6): closing a window like a window manager, the
 /// tray's exported D-Bus menu, a notification server on the test's session bus.
 pub mod desktop;
