@@ -6,6 +6,7 @@ mod desktop;
 mod engines;
 mod ipc;
 mod notify;
+mod opener;
 mod quit;
 mod settings;
 mod startup;

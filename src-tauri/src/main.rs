@@ -30,6 +30,7 @@ Environment:
   BERTH_COMPOSE             v1: use docker-compose, not the docker compose plugin
   BERTH_WEBKIT_COMPOSITING  Set: keep WebKit's accelerated compositing (off by default)
   BERTH_PRUNE_LABEL         key=value: cleanup removes only objects with this label
+  BERTH_OPENER              Debug builds only: program that opens port links (default xdg-open)
 "
 );
 
@@ -113,6 +114,7 @@ mod tests {
             "BERTH_COMPOSE",
             "BERTH_WEBKIT_COMPOSITING",
             "BERTH_PRUNE_LABEL",
+            "BERTH_OPENER",
         ] {
             assert!(HELP.contains(var), "--help leaves out {var}");
         }

@@ -165,6 +165,11 @@ fn on_click<R: Runtime>(app: &AppHandle<R>, services: &AppServices, id: &str) {
                 tracing::info!("tray: {summary}");
                 services.settings.remember_launch(&app, &request);
             }
+            TrayOutcome::OpenUrl(url) => {
+                if let Err(why) = crate::opener::open_url(&url) {
+                    crate::notify::show(&app, "Berth", &why);
+                }
+            }
             TrayOutcome::Failed(why) => {
                 tracing::warn!("tray action {id} failed: {why}");
                 crate::notify::show(&app, "Berth", &why);

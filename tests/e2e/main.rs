@@ -43,6 +43,7 @@ mod limits;
 mod logs_cut;
 mod manage;
 mod networks;
+mod ports;
 mod run_image;
 mod settings;
 mod stats;

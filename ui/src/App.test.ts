@@ -282,7 +282,9 @@ describe("containers view", () => {
     expect(row.dataset.name).toBe(c.name);
     expect(row.dataset.state).toBe(c.state);
     const ports = row.querySelector<HTMLElement>("[data-testid=row-ports]")!;
-    expect(ports.textContent).toBe("8000→80");
+    // At its address (the engine is local: loopback), a link the backend opens (issue #16).
+    expect(ports.textContent?.trim()).toBe("127.0.0.1:8000→80");
+    expect(ports.querySelector("[data-testid=port-link]")?.getAttribute("data-port")).toBe("8000");
     expect(ports.title).toBe("0.0.0.0:8000->80/tcp, [::]:8000->80/tcp");
     expect(row.textContent).toContain(c.short_id);
   });

@@ -18,6 +18,7 @@ mod name_macros;
 pub mod names;
 pub mod networks;
 pub mod quit;
+pub mod ports;
 pub mod registry;
 pub mod settings;
 pub mod stats;

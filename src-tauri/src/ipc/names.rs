@@ -19,6 +19,7 @@ berth_commands! {
     limits::container_limits,
     limits::update_limits,
     limits::update_group_limits,
+    ports::open_port,
     compose::list_compose_projects,
     compose::check_compose_file,
     compose::run_compose,

@@ -17,6 +17,7 @@ pub mod lessons;
 pub mod limits;
 pub mod logs;
 pub mod networks;
+pub mod port_links;
 pub mod pull;
 pub mod registry;
 pub mod safe_file;

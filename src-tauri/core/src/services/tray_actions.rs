@@ -38,6 +38,9 @@ pub enum TrayOutcome {
     /// so the app shows its window with these containers named and stops them only when
     /// the user says yes there (issue #13). Never empty.
     ConfirmStop(Vec<StopCandidate>),
+    /// Open this URL in the desktop's browser (a container's published port, made by
+    /// `services::port_links` from the engine's listing).
+    OpenUrl(String),
     /// It failed; why, for a notification or the log.
     Failed(String),
     /// An id no menu of this version makes.
@@ -175,6 +178,12 @@ pub async fn tray_action(
         }
         TrayId::ComposeProject { command, project } => {
             return super::compose::tray_command(&engine, &project, command).await;
+        }
+        TrayId::OpenPort { id, port } => {
+            return match super::port_links::url_of_port(&engine, &id, port).await {
+                Ok(url) => TrayOutcome::OpenUrl(url),
+                Err(e) => TrayOutcome::Failed(e.to_string()),
+            };
         }
         TrayId::OpenWindow | TrayId::Quit => return TrayOutcome::ShowWindow,
     };

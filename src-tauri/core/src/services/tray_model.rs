@@ -3,8 +3,10 @@
 //! through the string id the tray hands back.
 
 use crate::domain::groups::{GroupKind, GroupRef};
+use crate::domain::health::Health;
 use crate::domain::ids::GroupId;
 use crate::domain::launch::seal::GroupTrust;
+use crate::domain::port_link::port_url;
 use crate::domain::{ContainerState, ContainerSummary, EngineStatus, Inventory};
 
 /// Per-container entries are capped so the menu stays a sane length.
@@ -13,6 +15,8 @@ pub const MAX_STOPPED: usize = 5;
 pub const MAX_LAUNCH_ANOTHER: usize = 8;
 pub const MAX_RECENT_SHOWN: usize = 5;
 pub const MAX_PROJECTS: usize = 8;
+/// Port links per container entry (a container publishing a range would fill the menu).
+pub const MAX_PORT_LINKS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContainerCommand {
@@ -90,6 +94,12 @@ pub enum TrayId {
         command: ProjectCommand,
         project: String,
     },
+    /// Opens the container's published host port in the browser (the URL is made again
+    /// from the engine's listing at the click: see `services::port_links`).
+    OpenPort {
+        id: String,
+        port: u16,
+    },
 }
 
 impl TrayId {
@@ -105,6 +115,7 @@ impl TrayId {
             Self::ComposeProject { command, project } => {
                 format!("compose:{}:{project}", command.as_str())
             }
+            Self::OpenPort { id, port } => format!("open-port:{port}:{id}"),
         }
     }
 
@@ -121,6 +132,14 @@ impl TrayId {
             return (!id.is_empty()).then(|| Self::Container {
                 command,
                 id: id.to_string(),
+            });
+        }
+        if let Some(rest) = s.strip_prefix("open-port:") {
+            let (port, id) = rest.split_once(':')?;
+            let port = port.parse::<u16>().ok().filter(|&p| p != 0)?;
+            return (!id.is_empty()).then(|| Self::OpenPort {
+                id: id.to_string(),
+                port,
             });
         }
         if let Some(rest) = s.strip_prefix("compose:") {
@@ -180,6 +199,10 @@ pub fn build_tray_menu(
     inventory: Option<&Inventory>,
     recent_images: &[String],
 ) -> TrayMenu {
+    let endpoint = match status {
+        EngineStatus::Connected { info } => info.endpoint.as_str(),
+        _ => "",
+    };
     let engine_line = match status {
         EngineStatus::Connected { info } => format!("Engine: Docker {} (connected)", info.version),
         EngineStatus::Connecting { endpoint } => format!("Engine: connecting to {endpoint}…"),
@@ -222,13 +245,15 @@ pub fn build_tray_menu(
                 command,
                 id: c.id.clone(),
             };
+            let mut entry = vec![
+                action(id(ContainerCommand::Stop), "Stop"),
+                action(id(ContainerCommand::Restart), "Restart"),
+                action(id(ContainerCommand::Logs), "Open logs"),
+            ];
+            entry.extend(port_links(c, endpoint));
             items.push(TrayItem::Submenu {
                 label: container_label(c),
-                items: vec![
-                    action(id(ContainerCommand::Stop), "Stop"),
-                    action(id(ContainerCommand::Restart), "Restart"),
-                    action(id(ContainerCommand::Logs), "Open logs"),
-                ],
+                items: entry,
             });
         }
         more(&mut items, running.len(), MAX_RUNNING);
@@ -313,7 +338,38 @@ fn container_label(c: &ContainerSummary) -> String {
     } else {
         format!(" ({})", c.state)
     };
-    format!("{} — {}{state}", c.name, c.image)
+    // The health badge of the list, in words: a menu shows text only.
+    let health = match Health::from_status(&c.status) {
+        Some(h) if c.state.is_up() => format!(" [{}]", h.as_str()),
+        _ => String::new(),
+    };
+    format!("{} — {}{state}{health}", c.name, c.image)
+}
+
+/// "Open http://127.0.0.1:8080" for each published TCP port the backend would open (one per
+/// host port, at most [`MAX_PORT_LINKS`]), after a separator.
+fn port_links(c: &ContainerSummary, endpoint: &str) -> Vec<TrayItem> {
+    let mut ports: Vec<u16> = c.ports.iter().filter_map(|p| p.host_port).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    let links: Vec<TrayItem> = ports
+        .into_iter()
+        .filter_map(|port| {
+            let url = port_url(&c.ports, port, endpoint).ok()?;
+            Some(action(
+                TrayId::OpenPort {
+                    id: c.id.clone(),
+                    port,
+                },
+                format!("Open {url}"),
+            ))
+        })
+        .take(MAX_PORT_LINKS)
+        .collect();
+    if links.is_empty() {
+        return links;
+    }
+    std::iter::once(TrayItem::Separator).chain(links).collect()
 }
 
 /// "…and N more" opens the window.
@@ -487,6 +543,10 @@ mod tests {
                 command: ProjectCommand::Stop,
                 project: "shop_1".into(),
             },
+            TrayId::OpenPort {
+                id: "abc".into(),
+                port: 8080,
+            },
         ];
         for id in all {
             assert_eq!(TrayId::parse(&id.encode()), Some(id.clone()), "{id:?}");
@@ -499,6 +559,9 @@ mod tests {
             "launch-recent:",
             "compose:stop:",
             "compose:down:shop",
+            "open-port:0:abc",
+            "open-port:99999:abc",
+            "open-port:80:",
             "nope",
         ] {
             assert_eq!(TrayId::parse(bad), None, "{bad}");
@@ -583,6 +646,68 @@ mod tests {
         // Nothing launched by Berth runs: the stop-all item says 0 and is disabled.
         assert!(menu.items.iter().any(|i| matches!(i,
             TrayItem::Action { id: TrayId::StopAllLaunched, enabled: false, label } if label.ends_with("(0)"))));
+    }
+
+    #[test]
+    fn running_entries_carry_their_health_and_open_links_to_their_ports() {
+        use crate::domain::PortMapping;
+        let port = |ip: &str, port: u16, protocol: &str| PortMapping {
+            host_ip: Some(ip.into()),
+            host_port: Some(port),
+            container_port: 80,
+            protocol: protocol.into(),
+        };
+        let mut web = container("web", ContainerState::Running, &[]);
+        web.status = "Up 3 minutes (unhealthy)".into();
+        web.ports = vec![
+            port("0.0.0.0", 8080, "tcp"),
+            port("::", 8080, "tcp"),
+            port("127.0.0.1", 9000, "tcp"),
+            port("192.168.1.5", 7000, "tcp"),
+            port("0.0.0.0", 5353, "udp"),
+        ];
+        let menu = build_tray_menu(&connected(), Some(&inventory(vec![web])), &[]);
+        let entry = menu
+            .items
+            .iter()
+            .find_map(|i| match i {
+                TrayItem::Submenu { label, items } if label.starts_with("web") => {
+                    Some((label.clone(), items.clone()))
+                }
+                _ => None,
+            })
+            .expect("web's entry");
+        assert_eq!(entry.0, "web — busybox [unhealthy]");
+        let links: Vec<(TrayId, String)> = entry
+            .1
+            .iter()
+            .filter_map(|i| match i {
+                TrayItem::Action { id, label, .. } if matches!(id, TrayId::OpenPort { .. }) => {
+                    Some((id.clone(), label.clone()))
+                }
+                _ => None,
+            })
+            .collect();
+        // One link per TCP host port the backend would open: not the other interface's, not UDP.
+        assert_eq!(
+            links,
+            [
+                (
+                    TrayId::OpenPort {
+                        id: "id-web".into(),
+                        port: 8080
+                    },
+                    "Open http://127.0.0.1:8080".to_string()
+                ),
+                (
+                    TrayId::OpenPort {
+                        id: "id-web".into(),
+                        port: 9000
+                    },
+                    "Open http://127.0.0.1:9000".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
