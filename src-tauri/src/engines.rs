@@ -255,6 +255,10 @@ impl<R: Runtime> WatchSink for MainSink<R> {
     fn container_died(&self, died: &ContainerDied) {
         self.events.container_died(died);
     }
+
+    fn container_unhealthy(&self, sick: &ContainerDied) {
+        self.events.container_unhealthy(sick);
+    }
 }
 
 /// Reads the engine list, starts the side-by-side watchers and the main watcher, and manages

@@ -2,7 +2,8 @@
 //! bus) showing one fails, which is logged and otherwise ignored. Shown off the main thread.
 //!
 //! Deaths of launched containers go through one [`DeathNotices`] for the whole app: gathered
-//! per burst into one notification per group, and bounded per minute (see `services/deaths`).
+//! per burst into one notification per group, and bounded per minute (see `services/deaths`);
+//! launched containers turned unhealthy go the same way through a second one (issue #16).
 
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::Instant;
@@ -21,6 +22,8 @@ pub fn show<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) {
     });
 }
 
+type Notices = fn() -> std::sync::MutexGuard<'static, DeathNotices>;
+
 /// Every engine's deaths, so the per-minute bound holds for the app as a whole.
 fn deaths() -> std::sync::MutexGuard<'static, DeathNotices> {
     static DEATHS: OnceLock<Mutex<DeathNotices>> = OnceLock::new();
@@ -30,9 +33,29 @@ fn deaths() -> std::sync::MutexGuard<'static, DeathNotices> {
         .unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Every engine's containers turned unhealthy: bursts and bound of their own, so a notice
+/// never mixes deaths and failing health checks.
+fn unhealthy() -> std::sync::MutexGuard<'static, DeathNotices> {
+    static UNHEALTHY: OnceLock<Mutex<DeathNotices>> = OnceLock::new();
+    UNHEALTHY
+        .get_or_init(|| Mutex::new(DeathNotices::for_unhealthy()))
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
 /// A container Berth launched died: told with the rest of its burst, once per group.
 pub fn container_died<R: Runtime>(app: &AppHandle<R>, died: &ContainerDied) {
-    let Some(due) = deaths().add(died.clone(), Instant::now()) else {
+    tell(app, died, deaths);
+}
+
+/// A container Berth launched turned unhealthy (issue #16): told with the rest of its burst,
+/// once per group.
+pub fn container_unhealthy<R: Runtime>(app: &AppHandle<R>, sick: &ContainerDied) {
+    tell(app, sick, unhealthy);
+}
+
+fn tell<R: Runtime>(app: &AppHandle<R>, what: &ContainerDied, queue: Notices) {
+    let Some(due) = queue().add(what.clone(), Instant::now()) else {
         return; // A flush is already due and will tell this one too.
     };
     let app = app.clone();
@@ -40,7 +63,7 @@ pub fn container_died<R: Runtime>(app: &AppHandle<R>, died: &ContainerDied) {
         let mut due = due;
         loop {
             tokio::time::sleep_until(due.into()).await;
-            let (notices, again) = deaths().flush(Instant::now());
+            let (notices, again) = queue().flush(Instant::now());
             for n in notices {
                 show(&app, &n.title, &n.body);
             }

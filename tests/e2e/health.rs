@@ -1,6 +1,6 @@
 //! Issue #16 on the real window: a container whose health check starts failing shows its badge
-//! turn from healthy to unhealthy in the list, and the health filter shows it and not a healthy
-//! sibling.
+//! turn from healthy to unhealthy in the list, its detail shows the last probes with their exit
+//! codes and output, and the health filter shows it and not a healthy sibling.
 
 use std::time::{Duration, Instant};
 
@@ -19,14 +19,15 @@ async fn a_failing_health_check_turns_the_badge_unhealthy() -> Result<(), AppErr
     ensure_test_images()?;
     let run = TestRun::new("e2e-health");
     let check = [
+        // Prints the file while it is there, busybox's complaint once it is gone.
         "--health-cmd",
-        "test -f /ok",
+        "cat /ok",
         "--health-interval",
         "1s",
         "--health-retries",
         "1",
     ];
-    let cmd = ["sh", "-c", "touch /ok; sleep 600"];
+    let cmd = ["sh", "-c", "echo ready > /ok; sleep 600"];
     let sick = run.run("sick", &check, BUSYBOX_IMAGE, &cmd)?;
     let fine = run.run("fine", &check, BUSYBOX_IMAGE, &cmd)?;
 
@@ -54,6 +55,37 @@ async fn a_failing_health_check_turns_the_badge_unhealthy() -> Result<(), AppErr
         )
         .await?;
         app.screenshot("health-unhealthy").await?;
+
+        // Its detail: the probes, newest first, with their exit codes and what they printed.
+        app.click(
+            &format!("{} [data-testid=container-open]", container_row(&sick.name)),
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=detail-tab-inspect]", SETTLE).await?;
+        let failed = app
+            .wait_for_css(
+                "[data-testid=health-probes] [data-testid=health-probe][data-exit-code=\"1\"] [data-testid=health-probe-output]",
+                TURNS,
+            )
+            .await?;
+        let output = text_of(&failed).await?;
+        assert!(output.contains("/ok"), "the failed probe's output: {output:?}");
+        // Passed probes still in the engine's last five printed the file.
+        for passed in app
+            .find_all("[data-testid=health-probe][data-exit-code=\"0\"] [data-testid=health-probe-output]")
+            .await?
+        {
+            assert_eq!(text_of(&passed).await?.trim(), "ready");
+        }
+        let probes = app.find_all("[data-testid=health-probe]").await?;
+        assert!(
+            (2..=5).contains(&probes.len()),
+            "{} probes shown (the engine keeps 5)",
+            probes.len()
+        );
+        app.screenshot("health-probes").await?;
+        app.click("[data-testid=detail-close]", SETTLE).await?;
 
         // Filtered by health: the unhealthy one only.
         app.wait_for_css("[data-testid=state-filter]", SETTLE)

@@ -51,6 +51,12 @@ impl<R: Runtime> WatchSink for EventSink<R> {
             crate::notify::container_died(&self.app, died);
         }
     }
+
+    fn container_unhealthy(&self, sick: &ContainerDied) {
+        if self.settings.borrow().notify_unhealthy {
+            crate::notify::container_unhealthy(&self.app, sick);
+        }
+    }
 }
 
 /// Emits `name` to every window. Failing to emit means the webview is gone (shutting

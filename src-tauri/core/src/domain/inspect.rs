@@ -34,6 +34,8 @@ pub struct HealthInfo {
     pub failing_streak: i64,
     /// The output of the most recent check, if any.
     pub last_output: Option<String>,
+    /// The last checks' results, newest last (issue #16), bounded and escaped.
+    pub probes: Vec<super::health::HealthProbe>,
 }
 
 /// What the Inspect tab shows.

@@ -120,6 +120,10 @@ pub struct Settings {
     pub close_to_tray_notice_shown: bool,
     /// Desktop notifications when a container Berth launched dies unexpectedly.
     pub notifications: bool,
+    /// Desktop notifications when a container Berth launched turns unhealthy (issue #16).
+    /// Defaulted (on), so files written before it existed load without a migration.
+    #[serde(default = "notify_unhealthy_default")]
+    pub notify_unhealthy: bool,
     pub theme: Theme,
     pub presets: Vec<LaunchPreset>,
     /// Most recent first, one entry per image.
@@ -128,6 +132,10 @@ pub struct Settings {
     /// or skipped. Defaulted, so files written before it existed load without a migration.
     #[serde(default)]
     pub first_run_done: bool,
+}
+
+fn notify_unhealthy_default() -> bool {
+    true
 }
 
 impl Default for Settings {
@@ -141,6 +149,7 @@ impl Default for Settings {
             close_to_tray: true,
             close_to_tray_notice_shown: false,
             notifications: true,
+            notify_unhealthy: true,
             theme: Theme::System,
             presets: Vec::new(),
             recent_images: Vec::new(),

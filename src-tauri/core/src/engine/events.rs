@@ -22,6 +22,8 @@ pub struct EngineEvent {
     pub kind: EventKind,
     /// The engine's action, e.g. `start`, `die`, `untag`.
     pub action: String,
+    /// What follows the action after ':', e.g. `unhealthy` in `health_status: unhealthy`.
+    pub detail: String,
     /// Container or image ID (for `tag`/`untag`, the image ID).
     pub actor_id: String,
     /// The actor's attributes: a container's labels, `name`, `image`, `exitCode` on `die`.
@@ -67,13 +69,14 @@ impl EngineEvent {
             EventMessageTypeEnum::NETWORK => EventKind::Network,
             _ => return None,
         };
+        // Health checks report as `health_status: healthy`; the part before ':' is the action,
+        // the rest its detail.
+        let raw = m.action.unwrap_or_default();
+        let (action, detail) = raw.split_once(':').unwrap_or((raw.as_str(), ""));
         Some(Self {
             kind,
-            // Health checks report as `health_status: healthy`; the part before ':' is the action.
-            action: m
-                .action
-                .map(|a| a.split(':').next().unwrap_or_default().trim().to_string())
-                .unwrap_or_default(),
+            action: action.trim().to_string(),
+            detail: detail.trim().to_string(),
             attributes: m
                 .actor
                 .as_ref()
@@ -134,6 +137,7 @@ mod tests {
         EngineEvent {
             kind,
             action: action.into(),
+            detail: String::new(),
             actor_id: "x".into(),
             attributes: HashMap::new(),
         }
@@ -183,6 +187,7 @@ mod tests {
         .unwrap();
         let e = EngineEvent::from_api(m).unwrap();
         assert_eq!(e.action, "health_status");
+        assert_eq!(e.detail, "healthy");
         assert_eq!(e.actor_id, "abc");
         let m: EventMessage =
             serde_json::from_value(serde_json::json!({"Type": "plugin", "Action": "enable"}))

@@ -4,6 +4,7 @@ use bollard::models::ContainerInspectResponse;
 use bollard::query_parameters::InspectContainerOptions;
 
 use super::{Engine, EngineError};
+use crate::domain::health::{last_probes, HealthProbe};
 use crate::domain::inspect::{
     restart_policy_text, ContainerDetails, HealthInfo, MountInfo, NetworkInfo,
 };
@@ -107,13 +108,23 @@ pub(super) fn details_from_api(raw: ContainerInspectResponse) -> ContainerDetail
             .status
             .map(|s| s.to_string())
             .filter(|s| !s.is_empty() && s != "none")?;
+        let log = h.log.unwrap_or_default();
         Some(HealthInfo {
             status,
             failing_streak: h.failing_streak.unwrap_or_default(),
-            last_output: h
-                .log
-                .and_then(|log| log.into_iter().last())
-                .and_then(|r| r.output),
+            last_output: log.last().and_then(|r| r.output.clone()),
+            probes: last_probes(
+                log.into_iter()
+                    .map(|r| {
+                        HealthProbe::new(
+                            r.start.map(|d| d.to_string()).unwrap_or_default(),
+                            r.end.map(|d| d.to_string()).unwrap_or_default(),
+                            r.exit_code.unwrap_or(-1),
+                            r.output.as_deref().unwrap_or_default(),
+                        )
+                    })
+                    .collect(),
+            ),
         })
     });
     let policy = host.restart_policy.unwrap_or_default();

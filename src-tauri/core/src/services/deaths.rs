@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use crate::domain::launch::{LABEL_GROUP, LABEL_LAUNCH};
 use crate::engine::{EngineEvent, EventKind};
 
-/// A launched container that exited with a non-zero code, or was OOM-killed.
+/// A launched container that exited with a non-zero code, or was OOM-killed; or, with
+/// `unhealthy`, one whose health check turned it unhealthy (see `services::unhealthy`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContainerDied {
     pub id: String,
@@ -23,11 +24,16 @@ pub struct ContainerDied {
     /// `None` for an OOM kill reported before its exit.
     pub exit_code: Option<i64>,
     pub oom: bool,
+    /// Still running, but its health check fails (issue #16).
+    pub unhealthy: bool,
 }
 
 impl ContainerDied {
     /// One line for a notification.
     pub fn message(&self) -> String {
+        if self.unhealthy {
+            return format!("{} is unhealthy: its health check fails", self.name);
+        }
         match (self.oom, self.exit_code) {
             (true, _) => format!("{} was killed: out of memory", self.name),
             (false, Some(code)) => format!("{} exited unexpectedly (exit code {code})", self.name),
@@ -75,6 +81,7 @@ impl DeathTracker {
                     group_name,
                     exit_code: None,
                     oom: true,
+                    unhealthy: false,
                 })
             }
             "die" => {
@@ -90,6 +97,7 @@ impl DeathTracker {
                     group_name,
                     exit_code: code,
                     oom: false,
+                    unhealthy: false,
                 })
             }
             _ => None,
@@ -109,7 +117,7 @@ const GROUP_NAME_MAX: usize = 40;
 
 /// The name pattern in the group's `berth.launch` label, for display only (its spec is
 /// checked elsewhere before any use), else the group id.
-fn group_name(group: &str, launch: Option<&String>) -> String {
+pub(crate) fn group_name(group: &str, launch: Option<&String>) -> String {
     let pattern = launch
         .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .and_then(|v| v.get("name_pattern")?.as_str().map(str::to_string))
@@ -158,11 +166,22 @@ pub struct DeathNotices {
     scheduled: bool,
     /// When the last notices went out (at most [`NOTICES_PER_MINUTE`] within a minute).
     sent: VecDeque<Instant>,
+    /// These notices tell of containers turned unhealthy, not of deaths (the app keeps one
+    /// of each, so a notice never mixes the two).
+    unhealthy: bool,
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
 
 impl DeathNotices {
+    /// Notices of launched containers turned unhealthy: the same bursts and bound.
+    pub fn for_unhealthy() -> Self {
+        Self {
+            unhealthy: true,
+            ..Self::default()
+        }
+    }
+
     /// Adds a death. Returns when to flush if this death starts a burst (else a flush is
     /// already due).
     pub fn add(&mut self, died: ContainerDied, now: Instant) -> Option<Instant> {
@@ -210,13 +229,18 @@ impl DeathNotices {
         }
         let rest: usize = groups.iter().map(|(_, l)| l.len()).sum::<usize>() + self.uncounted;
         if rest > 0 {
+            let (what, why) = if self.unhealthy {
+                ("turned unhealthy", "their health checks fail")
+            } else {
+                ("stopped", "they exited unexpectedly")
+            };
             notices.push(Notice {
-                title: format!("{rest} more containers stopped"),
+                title: format!("{rest} more containers {what}"),
                 body: if groups.is_empty() {
-                    "Berth launched them; they exited unexpectedly.".into()
+                    format!("Berth launched them; {why}.")
                 } else {
                     format!(
-                        "In {}: they exited unexpectedly.",
+                        "In {}: {why}.",
                         list_names(
                             groups.iter().map(|(_, l)| l[0].group_name.as_str()),
                             groups.len()
@@ -234,9 +258,24 @@ impl DeathNotices {
 
 fn group_notice(list: &[ContainerDied]) -> Notice {
     match list {
+        [one] if one.unhealthy => Notice {
+            title: "A container is unhealthy".into(),
+            body: one.message(),
+        },
         [one] => Notice {
             title: "A container stopped".into(),
             body: one.message(),
+        },
+        [first, ..] if first.unhealthy => Notice {
+            title: format!(
+                "{} containers of {} are unhealthy",
+                list.len(),
+                first.group_name
+            ),
+            body: format!(
+                "{}: their health checks fail.",
+                list_names(list.iter().map(|d| d.name.as_str()), list.len())
+            ),
         },
         _ => {
             let oom = list.iter().filter(|d| d.oom).count();
@@ -280,6 +319,7 @@ mod tests {
         EngineEvent {
             kind: EventKind::Container,
             action: action.into(),
+            detail: String::new(),
             actor_id: "c1".into(),
             attributes: attrs
                 .iter()
@@ -345,6 +385,7 @@ mod tests {
             group_name: format!("{group}-{{n}}"),
             exit_code: (!oom).then_some(1),
             oom,
+            unhealthy: false,
         }
     }
 
@@ -404,6 +445,35 @@ mod tests {
         assert_eq!(again, None);
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].title, "2 containers of g9-{n} stopped");
+    }
+
+    #[test]
+    fn containers_turned_unhealthy_are_told_once_per_group_and_burst() {
+        let mut n = DeathNotices::for_unhealthy();
+        let t0 = Instant::now();
+        let sick = |i| ContainerDied {
+            unhealthy: true,
+            exit_code: None,
+            ..died("web", i, false)
+        };
+        let due = n.add(sick(1), t0).unwrap();
+        assert_eq!(n.add(sick(2), t0), None);
+        assert_eq!(n.add(sick(3), t0), None);
+        let (notices, _) = n.flush(due);
+        assert_eq!(
+            notices,
+            [Notice {
+                title: "3 containers of web-{n} are unhealthy".into(),
+                body: "web-1, web-2, web-3: their health checks fail.".into(),
+            }]
+        );
+        let due = n.add(sick(4), due).unwrap();
+        let (notices, _) = n.flush(due);
+        assert_eq!(notices[0].title, "A container is unhealthy");
+        assert_eq!(
+            notices[0].body,
+            "web-4 is unhealthy: its health check fails"
+        );
     }
 
     #[test]

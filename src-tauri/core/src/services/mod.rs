@@ -28,6 +28,7 @@ pub mod swarm;
 pub mod terminal;
 pub mod tray_actions;
 pub mod tray_model;
+pub mod unhealthy;
 pub mod volumes;
 mod watcher;
 

@@ -11,6 +11,7 @@ use tokio::time::{sleep, sleep_until, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::deaths::{ContainerDied, DeathTracker};
+use super::unhealthy::HealthTracker;
 use super::EngineHub;
 use crate::domain::reconnect::{Backoff, ReconnectPolicy};
 use crate::domain::EngineStatus;
@@ -22,6 +23,8 @@ pub trait WatchSink: Send + Sync + 'static {
     fn inventory_changed(&self);
     /// A container Berth launched died unexpectedly (non-zero exit, OOM). Not debounced.
     fn container_died(&self, _died: &ContainerDied) {}
+    /// A container Berth launched turned unhealthy (`died.unhealthy`). Not debounced.
+    fn container_unhealthy(&self, _died: &ContainerDied) {}
 }
 
 type Resolver = dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync;
@@ -166,6 +169,7 @@ async fn follow_events(
     tokio::pin!(events);
     let mut flush_at: Option<Instant> = None;
     let mut deaths = DeathTracker::default();
+    let mut health = HealthTracker::default();
     let reason = loop {
         tokio::select! {
             _ = cancel.cancelled() => return None,
@@ -177,6 +181,9 @@ async fn follow_events(
                 Some(Ok(event)) => {
                     if let Some(died) = deaths.observe(&event, std::time::Instant::now()) {
                         sink.container_died(&died);
+                    }
+                    if let Some(sick) = health.observe(&event) {
+                        sink.container_unhealthy(&sick);
                     }
                     if event.changes_inventory() && flush_at.is_none() {
                         flush_at = Some(Instant::now() + config.debounce);

@@ -29,6 +29,7 @@ function settings(presets: Settings["presets"]): Settings {
     close_to_tray: true,
     close_to_tray_notice_shown: false,
     notifications: true,
+    notify_unhealthy: true,
     theme: "system",
     presets,
     recent_images: [],

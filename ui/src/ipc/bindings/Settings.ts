@@ -23,7 +23,12 @@ close_to_tray_notice_shown: boolean,
 /**
  * Desktop notifications when a container Berth launched dies unexpectedly.
  */
-notifications: boolean, theme: Theme, presets: Array<LaunchPreset>, 
+notifications: boolean, 
+/**
+ * Desktop notifications when a container Berth launched turns unhealthy (issue #16).
+ * Defaulted (on), so files written before it existed load without a migration.
+ */
+notify_unhealthy: boolean, theme: Theme, presets: Array<LaunchPreset>, 
 /**
  * Most recent first, one entry per image.
  */
