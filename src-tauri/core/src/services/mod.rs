@@ -19,6 +19,7 @@ pub mod logs;
 pub mod networks;
 pub mod port_links;
 pub mod pull;
+pub mod refresh_gate;
 pub mod registry;
 pub mod safe_file;
 pub mod sink;

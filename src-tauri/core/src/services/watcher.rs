@@ -11,6 +11,7 @@ use tokio::time::{sleep, sleep_until, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::deaths::{ContainerDied, DeathTracker};
+use super::refresh_gate::{self, RefreshGate};
 use super::unhealthy::HealthTracker;
 use super::EngineHub;
 use crate::domain::reconnect::{Backoff, ReconnectPolicy};
@@ -30,8 +31,11 @@ pub trait WatchSink: Send + Sync + 'static {
 type Resolver = dyn Fn() -> Result<Endpoint, EngineError> + Send + Sync;
 
 pub struct WatcherConfig {
-    /// Events within this window after the first one are reported as one change.
+    /// The first change after a quiet spell is reported this long after its event; events
+    /// within it join it ([`super::refresh_gate`]).
     pub debounce: Duration,
+    /// Reports of a stream of changes are at least this far apart.
+    pub min_gap: Duration,
     /// The waits between tries; `None`: by the endpoint's transport
     /// ([`ReconnectPolicy::for_transport`]).
     pub policy: Option<ReconnectPolicy>,
@@ -42,7 +46,8 @@ pub struct WatcherConfig {
 impl WatcherConfig {
     pub fn new(resolve: Arc<Resolver>) -> Self {
         Self {
-            debounce: Duration::from_millis(100),
+            debounce: refresh_gate::LEAD,
+            min_gap: refresh_gate::GAP,
             policy: None,
             resolve,
         }
@@ -167,14 +172,14 @@ async fn follow_events(
 ) -> Option<EngineError> {
     let events = engine.events(Duration::from_secs(2));
     tokio::pin!(events);
-    let mut flush_at: Option<Instant> = None;
+    let mut gate = RefreshGate::new(config.debounce, config.min_gap);
     let mut deaths = DeathTracker::default();
     let mut health = HealthTracker::default();
     let reason = loop {
         tokio::select! {
             _ = cancel.cancelled() => return None,
-            _ = async { sleep_until(flush_at.unwrap_or_else(Instant::now)).await }, if flush_at.is_some() => {
-                flush_at = None;
+            _ = async { sleep_until(gate.due().unwrap_or_else(Instant::now)).await }, if gate.due().is_some() => {
+                gate.fired(Instant::now());
                 sink.inventory_changed();
             }
             item = events.next() => match item {
@@ -185,8 +190,8 @@ async fn follow_events(
                     if let Some(sick) = health.observe(&event) {
                         sink.container_unhealthy(&sick);
                     }
-                    if event.changes_inventory() && flush_at.is_none() {
-                        flush_at = Some(Instant::now() + config.debounce);
+                    if event.changes_inventory() {
+                        gate.event(Instant::now());
                     }
                 }
                 Some(Err(e)) => break e,
@@ -197,7 +202,7 @@ async fn follow_events(
             },
         }
     };
-    if flush_at.is_some() {
+    if gate.due().is_some() {
         sink.inventory_changed();
     }
     Some(reason)
