@@ -113,3 +113,14 @@ describe("units", () => {
     expect(clockTime(d.getTime() / 1000)).toBe("09:05:07");
   });
 });
+
+describe("chartData with a limit just changed", () => {
+  const pts = [point(1000), point(2000)];
+  it("draws the new limit on the newest sample taken before the change, the engine's after", () => {
+    expect(chartData(spec("mem"), pts, 1000, { limit: 200, at: 2500 })).toEqual([[1, 2], [10, 10], [100, 200]]);
+    // A sample taken after the change carries the engine's value: that one wins.
+    expect(chartData(spec("mem"), pts, 1000, { limit: 200, at: 1500 })).toEqual([[1, 2], [10, 10], [100, 100]]);
+    // Unlimited (0) now: no limit line from that sample on.
+    expect(chartData(spec("mem"), pts, 1000, { limit: 0, at: 2500 })).toEqual([[1, 2], [10, 10], [100, null]]);
+  });
+});

@@ -119,12 +119,25 @@ export function isRealLimit(limit: number, hostMemory: number | undefined): bool
  * that is only the host's memory is left out (null): drawn, it would set the y scale, and a
  * container's 64 MiB would be a flat line at the bottom of a chart of the whole machine.
  */
-export function chartData(spec: ChartSpec, points: readonly StatsPoint[], hostMemory?: number): (number | null)[][] {
+export function chartData(
+  spec: ChartSpec,
+  points: readonly StatsPoint[],
+  hostMemory?: number,
+  limitChange?: { limit: number; at: number },
+): (number | null)[][] {
   const xs = points.map((p) => p.t / 1000);
+  const last = points.length - 1;
+  /** A limit changed after the newest sample was taken: that sample shows it already. */
+  const limitOf = (p: StatsPoint, i: number) =>
+    i === last && limitChange && limitChange.at > p.t ? limitChange.limit : p.mem_limit;
   return [
     xs,
     ...spec.series.map((s) =>
-      points.map((p) => (s.field === "mem_limit" && !isRealLimit(p.mem_limit, hostMemory) ? null : p[s.field])),
+      points.map((p, i) => {
+        if (s.field !== "mem_limit") return p[s.field];
+        const limit = limitOf(p, i);
+        return isRealLimit(limit, hostMemory) ? limit : null;
+      }),
     ),
   ];
 }
