@@ -4,7 +4,7 @@
 //! terminal; closing the terminals leaves no shell process (`docker top`), and a container
 //! that stops closes its terminal with a message. xterm.js loads under `freezePrototype`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use berth_tests::app::{App, AppError, WebDriverContext};
 use berth_tests::docker_cli::docker;
@@ -19,8 +19,12 @@ const ENTER: &str = "\u{E007}";
 
 /// Waits until the shown terminal's screen holds `what`.
 async fn wait_screen(app: &App, what: &str) -> Result<(), AppError> {
+    wait_screen_for(app, what, SETTLE).await
+}
+
+async fn wait_screen_for(app: &App, what: &str, timeout: Duration) -> Result<(), AppError> {
     let css = format!("{VIEW} [data-testid=terminal-screen]");
-    app.wait_until(&format!("{what:?} in the terminal"), SETTLE, |client| {
+    app.wait_until(&format!("{what:?} in the terminal"), timeout, |client| {
         let what = what.to_string();
         let css = css.clone();
         async move {
@@ -189,6 +193,93 @@ async fn a_command_typed_in_the_terminal_runs_in_the_container() -> Result<(), A
             .await
             .during("reading CSP violations")?;
         assert_eq!(violations, serde_json::json!([]), "CSP violations");
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
+
+/// Records the gap between animation frames until `window.__framesOn` is cleared.
+const FRAME_RECORDER: &str = "window.__frames = []; window.__framesOn = true;
+  let last = performance.now();
+  const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__framesOn) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);";
+
+/// The window's responsiveness during a `cat` of 20 MiB in the Terminal tab: the gaps between
+/// animation frames (target: none over 100 ms). A benchmark: it prints its figures and fails
+/// only when it cannot measure; `scripts/bench-terminal.sh` runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: scripts/bench-terminal.sh runs it"]
+async fn bench_window_frames_during_a_20_mib_cat() -> Result<(), AppError> {
+    const MIB: usize = 20;
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-terminal-frames");
+    let c = run.run("cat", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
+    let fill = format!(
+        "yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ | head -c {} > /big.txt",
+        MIB * 1024 * 1024
+    );
+    docker(["exec", &c.id, "sh", "-c", &fill])?;
+
+    let app = App::launch("bench_window_frames_during_a_20_mib_cat", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.click(
+            &format!("{} [data-testid=container-open]", container_row(&c.name)),
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=detail-tab-terminal]", SETTLE)
+            .await?;
+        app.click("[data-testid=terminal-open]:not([disabled])", SETTLE)
+            .await?;
+        wait_screen(&app, "#").await?;
+        app.client()
+            .execute(FRAME_RECORDER, vec![])
+            .await
+            .during("recording frames")?;
+        let start = Instant::now();
+        type_line(&app, "cat /big.txt; echo END$((1+1))MARK").await?;
+        wait_screen_for(&app, "END2MARK", Duration::from_secs(300)).await?;
+        let took = start.elapsed();
+        let frames = app
+            .client()
+            .execute("window.__framesOn = false; return window.__frames;", vec![])
+            .await
+            .during("reading the frame gaps")?;
+        let mut gaps: Vec<f64> = frames
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        if gaps.len() < 2 {
+            return Err(AppError::Setup(format!("too few frames recorded: {frames}")));
+        }
+        // The first gap runs from the recorder's start to its first frame.
+        gaps.remove(0);
+        let over: Vec<String> = gaps
+            .iter()
+            .filter(|g| **g > 100.0)
+            .map(|g| format!("{g:.0}"))
+            .collect();
+        gaps.sort_by(f64::total_cmp);
+        let p99 = gaps[((gaps.len() - 1) as f64 * 0.99).round() as usize];
+        let longest = gaps[gaps.len() - 1];
+        println!(
+            "window during cat of {MIB} MiB: {:.1} s ({:.1} MB/s drawn), {} frames ({:.0}/s), \
+             median gap {:.1} ms, p99 {p99:.1} ms, longest {longest:.0} ms; frames over 100 ms: {} {:?} \
+             (target: none: {})",
+            took.as_secs_f64(),
+            (MIB * 1024 * 1024) as f64 / 1e6 / took.as_secs_f64(),
+            gaps.len(),
+            gaps.len() as f64 / took.as_secs_f64(),
+            gaps[gaps.len() / 2],
+            over.len(),
+            over,
+            if over.is_empty() { "met" } else { "MISSED" },
+        );
+        app.screenshot("terminal-cat").await?;
         Ok(())
     })
     .await?;
