@@ -9,7 +9,7 @@ function list(n: number) {
   for (let i = 0; i < n; i++) {
     const li = document.createElement("li");
     li.dataset.id = String(i);
-    li.innerHTML = `<input type="text" aria-label="t${i}"><button type="button">open ${i}</button>`;
+    li.innerHTML = `<input type="text" aria-label="t${i}"><button type="button">stop ${i}</button><button type="button" class="link">open ${i}</button>`;
     ul.append(li);
   }
   document.body.append(ul);
@@ -47,14 +47,17 @@ describe("listNav", () => {
     expect(rows.map((r) => r.tabIndex)).toEqual([-1, 0, -1]);
   });
 
-  it("Enter on a row clicks its main control; a view's own key goes to onkey", () => {
+  it("Enter on a row clicks its main control (its link, never its first button); a view's own key goes to onkey", () => {
     const { ul, rows } = list(2);
     const clicked = vi.fn();
-    rows[1]!.querySelector("button")!.addEventListener("click", clicked);
+    const stop = vi.fn();
+    rows[1]!.querySelector("button")!.addEventListener("click", stop);
+    rows[1]!.querySelector("button.link")!.addEventListener("click", clicked);
     const onkey = vi.fn((e: KeyboardEvent) => e.key === "Delete");
     listNav(ul, { items: "li", onkey });
     press(rows[1]!, "Enter");
     expect(clicked).toHaveBeenCalledOnce();
+    expect(stop).not.toHaveBeenCalled();
     expect(press(rows[1]!, "Delete").defaultPrevented).toBe(true);
     expect(onkey).toHaveBeenCalledWith(expect.any(KeyboardEvent), rows[1]);
     expect(press(rows[1]!, "x").defaultPrevented).toBe(false);

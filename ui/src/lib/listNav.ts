@@ -1,7 +1,8 @@
 /**
  * Keyboard navigation for any list of rows, as one Svelte action (`use:listNav`) shared by
  * every view: ↑/↓ move between rows, Home/End go to the first/last, Enter (or Space) on a row
- * runs its main control, and a view may answer other keys (`onkey`, e.g. Delete to remove).
+ * runs its main control (`primaryOf`), and a view may answer other keys (`onkey`, e.g.
+ * Delete to remove).
  *
  * The list is one Tab stop (a "roving tabindex"): the row last moved to has tabindex 0, the
  * others -1, so Tab goes into the list and on out of it instead of through every row. Keys
@@ -25,9 +26,12 @@ function ownsKeys(el: EventTarget | null): boolean {
   return el instanceof HTMLElement && el.isContentEditable;
 }
 
-/** The row's main control: what Enter on the row does. */
+/** The row's main control, what Enter on the row does: the row itself when it is a button,
+ *  else its `[data-nav-primary]`, else its first link (an "open" link, e.g. a container's
+ *  name). Never just its first button: that may be Stop or Remove. */
 export function primaryOf(item: HTMLElement): HTMLElement | null {
-  return item.querySelector<HTMLElement>("[data-nav-primary]") ?? item.querySelector<HTMLElement>("button:not([disabled]), a[href]");
+  if (item.matches("button, a[href]")) return item;
+  return item.querySelector<HTMLElement>("[data-nav-primary]") ?? item.querySelector<HTMLElement>("button.link:not([disabled]), a[href]");
 }
 
 /** The nearest scrolling ancestor within the list (a virtual list's viewport), if any. */
