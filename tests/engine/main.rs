@@ -36,6 +36,7 @@ mod swarm;
 mod terminal;
 mod tray;
 mod trust;
+mod unhealthy;
 mod volumes;
 mod watcher;
 
