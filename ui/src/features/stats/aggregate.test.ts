@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { StatsPoint } from "../../ipc/stats";
-import { GroupHistory, aggregate, inferStep, replicaValue } from "./aggregate";
+import { GroupHistory, aggregate, groupLimit, inferStep, replicaValue } from "./aggregate";
 
 function pt(t: number, cpu: number, mem = 1000, extra: Partial<StatsPoint> = {}): StatsPoint {
   return { t, cpu, mem, mem_limit: 10_000, net_rx: 1, net_tx: 2, blk_read: 3, blk_write: 4, pids: 1, ...extra };
@@ -103,5 +103,27 @@ describe("GroupHistory", () => {
     g.push([{ id: "a", points: Array.from({ length: 600 }, (_, i) => pt(i * 1000, 1)) }]);
     expect(g.table(1).xs.length).toBe(61);
     expect(g.table(5).xs.length).toBe(301);
+  });
+});
+
+describe("groupLimit", () => {
+  const HOST = 1_000_000;
+  it("sums the replicas' limits, and draws none where a replica has no limit", () => {
+    const a = [pt(1000, 1, 100, { mem_limit: 5000 }), pt(2000, 1, 100, { mem_limit: 5000 })];
+    const b = [pt(1000, 1, 100, { mem_limit: 3000 }), pt(2000, 1, 100, { mem_limit: HOST })];
+    const t = aggregate(["a", "b"], [a, b], 1000);
+    expect(groupLimit(t, HOST)).toEqual([8000, null]);
+  });
+
+  it("shows a limit just changed for the group at once, before the next samples (issue #16)", () => {
+    const a = [pt(1000, 1, 100, { mem_limit: 5000 }), pt(2000, 1, 100, { mem_limit: 5000 })];
+    const b = [pt(1000, 1, 100, { mem_limit: 5000 }), pt(2000, 1, 100, { mem_limit: 5000 })];
+    const t = aggregate(["a", "b"], [a, b], 1000);
+    expect(groupLimit(t, HOST)).toEqual([10_000, 10_000]);
+    // Both members updated to 8000 after the newest sample: the last x says so already.
+    const changed = () => ({ limit: 8000, at: 2500 });
+    expect(groupLimit(t, HOST, changed)).toEqual([10_000, 16_000]);
+    // A change older than the newest sample is the engine's to report: not used.
+    expect(groupLimit(t, HOST, () => ({ limit: 8000, at: 1500 }))).toEqual([10_000, 10_000]);
   });
 });

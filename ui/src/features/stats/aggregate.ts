@@ -12,7 +12,7 @@
  * first point is.
  */
 import type { StatsPoint, StatsUpdate } from "../../ipc/stats";
-import { StatsHistory, type ChartKind, type RangeMinutes } from "./model";
+import { isRealLimit, StatsHistory, type ChartKind, type RangeMinutes } from "./model";
 
 /** How many buckets a replica's last value may stand in for a missing one after its newest point. */
 export const HOLD_STEPS = 2;
@@ -50,6 +50,8 @@ export interface GroupTable {
   sum: Record<SumField, number[]>;
   /** Per chart kind, one column per replica (null: no value at that x). */
   replicas: Record<ChartKind, (number | null)[][]>;
+  /** Each replica's memory limit at each x, one column per replica (null: no value). */
+  limits: (number | null)[][];
 }
 
 /**
@@ -132,6 +134,7 @@ export function aggregate(ids: readonly string[], windows: readonly (readonly St
     ChartKind,
     (number | null)[][]
   >;
+  const limits: (number | null)[][] = ids.map(() => []);
   const held: (StatsPoint | undefined)[] = ids.map(() => undefined);
   const heldAt: number[] = ids.map(() => -Infinity);
   // Each replica's own buckets in order, and the index of its next one.
@@ -154,9 +157,38 @@ export function aggregate(ids: readonly string[], windows: readonly (readonly St
       const bridged = upcoming !== undefined && upcoming - (heldAt[i] ?? -Infinity) <= bridge;
       const p = held[i] && (since <= HOLD_STEPS || bridged) ? held[i] : undefined;
       for (const k of kinds) replicas[k][i]?.push(p ? replicaValue(k, p) : null);
+      limits[i]?.push(p ? p.mem_limit : null);
       if (p) for (const f of SUM_FIELDS) totals[f] += p[f];
     });
     for (const f of SUM_FIELDS) sum[f].push(totals[f]);
   }
-  return { ids: [...ids], xs: buckets.map((b) => (b * step) / 1000), sum, replicas };
+  return { ids: [...ids], xs: buckets.map((b) => (b * step) / 1000), sum, replicas, limits };
+}
+
+/**
+ * The group's memory limit at each x: the sum of its replicas' limits, or null where one of them
+ * has none (its "limit" is only the host's memory: a sum would mean nothing). `changed(i)` is a
+ * limit just changed through Berth for replica `i` (see `limits/liveLimits`): when it is newer
+ * than the last x, that x uses it already, so a group update shows at once (issue #16).
+ */
+export function groupLimit(
+  table: GroupTable,
+  hostMemory: number | undefined,
+  changed: (replica: number) => { limit: number; at: number } | undefined = () => undefined,
+): (number | null)[] {
+  const last = table.xs.length - 1;
+  return table.xs.map((x, j) => {
+    let total = 0;
+    let present = 0;
+    for (let i = 0; i < table.limits.length; i++) {
+      let limit = table.limits[i]?.[j] ?? null;
+      if (limit === null) continue;
+      const change = j === last ? changed(i) : undefined;
+      if (change && change.at > x * 1000) limit = change.limit;
+      if (!isRealLimit(limit, hostMemory)) return null;
+      total += limit;
+      present++;
+    }
+    return present > 0 ? total : null;
+  });
 }
