@@ -1,0 +1,408 @@
+//! Scale benchmark (scripts/bench-scale.sh; a benchmark, not a test: it prints figures against
+//! the targets and fails only when it cannot measure).
+//!
+//! Issue #17: an engine with 1,000 containers (created, not started, so the machine can hold
+//! them) and 300 images (one local image tagged 300 times: no pulls). It measures:
+//! - the app's first painted list, spawn to its `berth-startup:` line (median of 3), against
+//!   `docker ps -a` on the same engine;
+//! - the backend's inventory refresh after one container event (a rename): from the rename's
+//!   answer to the watcher's report plus a full inventory read (Berth's own watcher and engine
+//!   code, in this process), median of 5;
+//! - 100 container events within about a second (renames, 10 in flight): how many reports
+//!   (each one a refresh of the window's lists) the watcher made.
+//!
+//! Targets: first paint <= 1.5 s, refresh <= 100 ms, <= 3 refreshes for the 100 events.
+//! Everything it creates is labelled berth.test=<run id> (tags: named for the run) and removed
+//! at the end, on error and on Ctrl-C.
+//! Usage: bench_scale [--app PATH] [--containers N] [--images N] [--runs N]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use berth_core::domain::EngineStatus;
+use berth_core::engine::{resolve_endpoint, Engine};
+use berth_core::services::{run_watcher, EngineHub, WatchSink, WatcherConfig};
+use berth_tests::docker_cli::docker;
+use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::procs;
+use tokio_util::sync::CancellationToken;
+
+const FIRST_PAINT_TARGET: Duration = Duration::from_millis(1500);
+const REFRESH_TARGET: Duration = Duration::from_millis(100);
+const BURST_TARGET: usize = 3;
+
+static APP_PID: Mutex<Option<u32>> = Mutex::new(None);
+static RUN_FILTER: Mutex<Option<(String, String)>> = Mutex::new(None);
+
+fn arg(name: &str, default: u64) -> u64 {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(default)
+}
+
+fn app_path() -> PathBuf {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--app")
+        .and_then(|i| args.get(i + 1).map(PathBuf::from))
+        .or_else(|| {
+            std::env::var_os("BERTH_BENCH_APP")
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        })
+        .unwrap_or_else(|| berth_tests::app::target_dir().join("release/berth"))
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "within target"
+    } else {
+        "OVER TARGET"
+    }
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut v = values.to_vec();
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// The watcher's reports, with when they came.
+struct Reports(Mutex<Vec<Instant>>);
+
+impl WatchSink for Reports {
+    fn status_changed(&self, _: &EngineStatus) {}
+    fn inventory_changed(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(Instant::now());
+    }
+}
+
+impl Reports {
+    fn count(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+    fn first_after(&self, t: Instant) -> Option<Instant> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .copied()
+            .find(|r| *r >= t)
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    tokio::spawn(clean_up_on_signal());
+    let bench = TestRun::new("bench-scale");
+    let tag_repo = format!("berth-scale-{}", bench.id());
+    *RUN_FILTER.lock().unwrap_or_else(PoisonError::into_inner) =
+        Some((bench.filter(), tag_repo.clone()));
+    let result = run(&bench, &tag_repo).await;
+    print!("cleaning up (1,000 containers take a minute)... ");
+    let cleaned = bench.cleanup().map_err(|e| e.to_string());
+    println!("done");
+    if let Err(e) = result.and(cleaned) {
+        eprintln!("bench_scale: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn clean_up_on_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        return;
+    };
+    tokio::select! {
+        _ = int.recv() => {}
+        _ = term.recv() => {}
+    }
+    eprintln!("\ninterrupted: removing the benchmark's containers and tags...");
+    if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
+        procs::kill_tree(pid, Duration::from_secs(1));
+    }
+    let run = RUN_FILTER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some((filter, repo)) = run {
+        if let Ok(ids) = docker(["ps", "-aq", "--filter", &filter]) {
+            let ids: Vec<&str> = ids.lines().collect();
+            for chunk in ids.chunks(100) {
+                let mut args = vec!["rm", "-f", "-v"];
+                args.extend(chunk);
+                let _ = docker(&args);
+            }
+        }
+        if let Ok(tags) = docker(["images", "--format", "{{.Repository}}:{{.Tag}}", &repo]) {
+            let tags: Vec<&str> = tags.lines().collect();
+            for chunk in tags.chunks(100) {
+                let mut args = vec!["rmi"];
+                args.extend(chunk);
+                let _ = docker(&args);
+            }
+        }
+    }
+    std::process::exit(130);
+}
+
+/// Runs `job(i)` for i in 0..count with 8 at a time.
+fn parallel(count: usize, job: impl Fn(usize) -> Result<(), String> + Sync) -> Result<(), String> {
+    let next = AtomicUsize::new(0);
+    let failure = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                if let Err(e) = job(i) {
+                    *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+                    next.store(count, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
+    let containers = arg("--containers", 1000) as usize;
+    let images = arg("--images", 300) as usize;
+    let runs = arg("--runs", 3).max(1) as usize;
+    let test_images = ensure_test_images().map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    let made = tokio::task::block_in_place(|| {
+        parallel(containers, |i| {
+            bench
+                .create(&format!("k{i:04}"), &[], BUSYBOX_IMAGE, &["true"])
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })?;
+        parallel(images, |i| {
+            bench
+                .tag(&test_images.busybox, &format!("{tag_repo}:t{i:03}"))
+                .map_err(|e| e.to_string())
+        })
+    });
+    made?;
+    let all = docker(["ps", "-aq"])
+        .map_err(|e| e.to_string())?
+        .lines()
+        .count();
+    let tags = docker(["images", "-q"])
+        .map_err(|e| e.to_string())?
+        .lines()
+        .count();
+    println!(
+        "engine: {all} containers, {tags} image rows (made {containers} created containers and {images} tags in {:.0} s)",
+        t.elapsed().as_secs_f64()
+    );
+
+    // Reference: the CLI listing every container.
+    let mut cli = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        docker(["ps", "-a"]).map_err(|e| e.to_string())?;
+        cli.push(t.elapsed());
+    }
+    let cli = median(&cli);
+
+    // First painted list.
+    let app = app_path();
+    let mut paints = Vec::new();
+    if app.exists() && std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()) {
+        println!("first paint with {all} containers [load {}]:", load());
+        for i in 1..=runs {
+            let wall = tokio::task::block_in_place(|| launch_once(&app))?;
+            println!("  run {i}: {} ms", wall.as_millis());
+            paints.push(wall);
+        }
+    } else {
+        println!(
+            "first paint: skipped (no app at {} or no DISPLAY)",
+            app.display()
+        );
+    }
+
+    // The watcher, as the app runs it, in this process.
+    let endpoint = resolve_endpoint().map_err(|e| e.to_string())?;
+    let engine = Engine::connect(&endpoint)
+        .await
+        .map_err(|e| e.to_string())?;
+    let hub = Arc::new(EngineHub::new(&endpoint.uri));
+    let reports = Arc::new(Reports(Mutex::new(Vec::new())));
+    let cancel = CancellationToken::new();
+    let watched = endpoint.clone();
+    let config = WatcherConfig::new(Arc::new(move || Ok(watched.clone())));
+    tokio::spawn(run_watcher(hub, reports.clone(), config, cancel.clone()));
+    let _stop = cancel.drop_guard();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    let ids = bench.container_ids().map_err(|e| e.to_string())?;
+    if ids.len() < 101 {
+        return Err("too few containers for the event tests (need 101)".into());
+    }
+    println!(
+        "inventory refresh after one container event (rename) [load {}]:",
+        load()
+    );
+    let mut refreshes = Vec::new();
+    for (i, id) in ids.iter().take(5).enumerate() {
+        let t = Instant::now();
+        engine
+            .rename_container(id, &format!("{}-r{i}", bench.name("one")))
+            .await
+            .map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let reported = loop {
+            if let Some(r) = reports.first_after(t) {
+                break r;
+            }
+            if Instant::now() > deadline {
+                return Err("the watcher did not report the rename within 5 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        };
+        let inventory = engine.inventory().await.map_err(|e| e.to_string())?;
+        let done = t.elapsed();
+        println!(
+            "  {}: report after {} ms, inventory of {} containers read, {} ms in all",
+            i + 1,
+            (reported - t).as_millis(),
+            inventory.containers.len(),
+            done.as_millis()
+        );
+        refreshes.push(done);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+
+    println!(
+        "100 container events (renames, 10 in flight) [load {}]:",
+        load()
+    );
+    let before = reports.count();
+    let t = Instant::now();
+    let burst: Vec<String> = ids.iter().skip(5).take(100).cloned().collect();
+    let names: Vec<String> = (0..100)
+        .map(|i| bench.name(&format!("burst-{i}")))
+        .collect();
+    futures_util::StreamExt::collect::<Vec<_>>(futures_util::StreamExt::buffer_unordered(
+        futures_util::stream::iter(burst.iter().zip(&names).map(|(id, name)| {
+            let engine = engine.clone();
+            async move { engine.rename_container(id, name).await }
+        })),
+        10,
+    ))
+    .await
+    .into_iter()
+    .collect::<Result<Vec<()>, _>>()
+    .map_err(|e| e.to_string())?;
+    let spread = t.elapsed();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let burst_reports = reports.count() - before;
+    println!(
+        "  the 100 renames took {} ms; the watcher reported {burst_reports} time(s)",
+        spread.as_millis()
+    );
+
+    println!();
+    println!("scale, {all} containers and {tags} image rows:");
+    if !paints.is_empty() {
+        let m = median(&paints);
+        println!(
+            "  first painted list (median of {})  {:>6} ms   target <= {} ms: {}   ({:.1}x `docker ps -a`, {} ms)",
+            paints.len(),
+            m.as_millis(),
+            FIRST_PAINT_TARGET.as_millis(),
+            verdict(m <= FIRST_PAINT_TARGET),
+            m.as_secs_f64() / cli.as_secs_f64().max(1e-6),
+            cli.as_millis()
+        );
+    }
+    let m = median(&refreshes);
+    println!(
+        "  refresh after one event (median of 5)  {:>4} ms   target <= {} ms: {}",
+        m.as_millis(),
+        REFRESH_TARGET.as_millis(),
+        verdict(m <= REFRESH_TARGET)
+    );
+    println!(
+        "  refreshes for 100 events in {:.1} s   {:>6}      target <= {BURST_TARGET}: {}{}",
+        spread.as_secs_f64(),
+        burst_reports,
+        verdict(burst_reports <= BURST_TARGET),
+        if spread > Duration::from_millis(1300) {
+            " (the engine took longer than a second for the 100: more reports are expected)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
+}
+
+/// Spawn to the `berth-startup:` line of one launch, with its own settings folder.
+fn launch_once(app: &std::path::Path) -> Result<Duration, String> {
+    let config = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut cmd = Command::new(app);
+    cmd.env("BERTH_CONFIG_DIR", config.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if std::env::var("LANG").map_or(true, |l| l.is_empty() || l == "C" || l == "POSIX") {
+        cmd.env("LANG", "en_US.UTF-8");
+    }
+    let started = Instant::now();
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
+    *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = Some(child.id());
+    let (tx, rx) = mpsc::channel();
+    if let Some(stderr) = child.stderr.take() {
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send((Instant::now(), line));
+            }
+        });
+    }
+    let deadline = started + Duration::from_secs(60);
+    let outcome = loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((at, line)) if line.starts_with("berth-startup:") => {
+                break if line.contains("painted=Inventory") {
+                    Ok(at - started)
+                } else {
+                    Err(format!("the app did not paint the lists: {line}"))
+                };
+            }
+            Ok(_) => {}
+            Err(_) => break Err("no `berth-startup:` line within 60 s".into()),
+        }
+    };
+    procs::kill_tree(child.id(), Duration::from_secs(2));
+    let _ = child.wait();
+    *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    outcome
+}
