@@ -82,19 +82,19 @@ async fn every_view_in_both_themes_has_no_serious_or_critical_axe_violation() ->
             // A container's detail pane (Logs tab).
             app.click("[data-testid=tab-containers]", SETTLE).await?;
             show_run(&app, &run).await?;
-            app.click(
-                &format!("{} [data-testid=container-open]", container_row(&up.name)),
-                SETTLE,
-            )
-            .await?;
-            app.wait_for_css(
-                &format!(
-                    "[data-testid=container-detail][data-id={}] [data-testid=logs-pane]",
-                    css_str(&up.id)
-                ),
-                SETTLE,
-            )
-            .await?;
+            let detail = format!(
+                "[data-testid=container-detail][data-id={}] [data-testid=logs-pane]",
+                css_str(&up.id)
+            );
+            // The name toggles the pane: open it only if the last pass left it closed.
+            if app.find_all(&detail).await?.is_empty() {
+                app.click(
+                    &format!("{} [data-testid=container-open]", container_row(&up.name)),
+                    SETTLE,
+                )
+                .await?;
+            }
+            app.wait_for_css(&detail, SETTLE).await?;
             tokio::time::sleep(VIEW_SETTLE).await;
             check_here(
                 &app,
