@@ -15,6 +15,8 @@ export interface ListNavOptions {
   items: string;
   /** Enter or Space on a row; by default clicks its `[data-nav-primary]`, else its first button or link. */
   onactivate?: (item: HTMLElement) => void;
+  /** The focus moved to `item` by a key (a list whose selection follows the focus selects it). */
+  onmove?: (item: HTMLElement) => void;
   /** Any other key on a row (or a control in it); return true when handled. */
   onkey?: (event: KeyboardEvent, item: HTMLElement) => boolean | void;
 }
@@ -56,6 +58,7 @@ export function listNav(node: HTMLElement, initial: ListNavOptions) {
     makeCurrent(item);
     item.focus();
     item.scrollIntoView?.({ block: "nearest" });
+    options.onmove?.(item);
   }
 
   /** Moves by `step` rows from `from`; past the rendered ones, scrolls and tries again once drawn. */
