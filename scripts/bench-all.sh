@@ -2,7 +2,8 @@
 # Every benchmark of issue #17 in one go, on one release build, then one summary of each
 # figure with its target and its side-by-side reference:
 #   bash scripts/bench-all.sh
-# 1. startup and memory, 50 running containers (scripts/bench.sh; reference `docker ps -a`)
+# 1. startup and memory, 50 running containers, with the PSS by mapping and WebKit/JSC memory
+#    knobs tried one at a time (scripts/bench.sh --knobs; reference `docker ps -a`)
 # 2. idle cost, 50 running containers, window open / hidden in the tray (scripts/bench-idle.sh;
 #    reference: the engine with no Berth)
 # 3. stats: the list + one detail, and 20 charted, vs `docker stats` (scripts/bench-stats.sh)
@@ -40,7 +41,7 @@ part() {
   fi
 }
 
-part startup scripts/bench.sh
+part startup scripts/bench.sh --knobs
 part idle scripts/bench-idle.sh
 part stats scripts/bench-stats.sh
 part launch scripts/bench-launch.sh

@@ -42,11 +42,93 @@ struct Options {
     containers: usize,
     runs: usize,
     idle: Duration,
+    /// Also try each of [`KNOBS`] alone.
+    knobs: bool,
+}
+
+/// Memory knobs tried one at a time (environment of the app and its WebKit processes); the
+/// first is the app as shipped, the reference.
+const KNOBS: &[(&str, &[(&str, &str)])] = &[
+    ("as shipped", &[]),
+    (
+        "WEBKIT_DISABLE_DMABUF_RENDERER=1",
+        &[("WEBKIT_DISABLE_DMABUF_RENDERER", "1")],
+    ),
+    ("LIBGL_ALWAYS_SOFTWARE=1", &[("LIBGL_ALWAYS_SOFTWARE", "1")]),
+    (
+        "JSC_useJIT=false (JavaScriptCore)",
+        &[("JSC_useJIT", "false")],
+    ),
+    (
+        "JSC_useJIT=false + DMABUF renderer off",
+        &[
+            ("JSC_useJIT", "false"),
+            ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+        ],
+    ),
+];
+
+/// A mapping's part of the memory picture, by its file name.
+fn category(path: &str) -> &'static str {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if path.is_empty() || path.starts_with('[') || path.starts_with("/memfd:") {
+        "anonymous"
+    } else if file.starts_with("libwebkit2gtk") {
+        "WebKit"
+    } else if file.starts_with("libjavascriptcore") {
+        "JavaScriptCore"
+    } else if file.starts_with("libLLVM")
+        || file.starts_with("libgallium")
+        || file.contains("_dri")
+        || file.starts_with("libEGL")
+        || file.starts_with("libGL")
+        || file.starts_with("libgbm")
+        || file.starts_with("libglapi")
+        || path.contains("/dri/")
+    {
+        "EGL/Mesa"
+    } else if file.starts_with("libgtk") || file.starts_with("libgdk") {
+        "GTK"
+    } else if file == "berth" {
+        "berth binary"
+    } else if file.contains(".so") {
+        "other libraries"
+    } else if path.starts_with("/dev/") {
+        "devices/shm"
+    } else {
+        "other files"
+    }
+}
+
+/// PSS in KiB by [`category`], largest first, from `/proc/<pid>/smaps`.
+fn by_mapping(pid: u32) -> Vec<(&'static str, u64)> {
+    let Ok(smaps) = std::fs::read_to_string(format!("/proc/{pid}/smaps")) else {
+        return Vec::new();
+    };
+    let mut sums: Vec<(&'static str, u64)> = Vec::new();
+    let mut current = "anonymous";
+    for line in smaps.lines() {
+        let mut fields = line.split_whitespace();
+        let first = fields.next().unwrap_or_default();
+        if first.contains('-') && !first.ends_with(':') {
+            // A mapping's header: `start-end perms offset dev inode [path]`.
+            let path = line.split_whitespace().nth(5).unwrap_or("");
+            current = category(path);
+        } else if first == "Pss:" {
+            let kib: u64 = fields.next().and_then(|v| v.parse().ok()).unwrap_or(0);
+            match sums.iter_mut().find(|(c, _)| *c == current) {
+                Some((_, total)) => *total += kib,
+                None => sums.push((current, kib)),
+            }
+        }
+    }
+    sums.sort_by_key(|s| std::cmp::Reverse(s.1));
+    sums
 }
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench_startup [--app PATH] [--containers N] [--runs N] [--idle SECONDS]\n\
+        "usage: bench_startup [--app PATH] [--containers N] [--runs N] [--idle SECONDS] [--knobs]\n\
          --app defaults to $BERTH_BENCH_APP, else target/release/berth (build it with\n\
          `cargo build --release -p berth --features custom-protocol`)"
     );
@@ -63,6 +145,7 @@ fn parse_options() -> Options {
         containers: 50,
         runs: 5,
         idle: Duration::from_secs(5),
+        knobs: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -71,6 +154,7 @@ fn parse_options() -> Options {
             "--app" => options.app = PathBuf::from(value()),
             "--containers" => options.containers = value().parse().unwrap_or_else(|_| usage()),
             "--runs" => options.runs = value().parse().unwrap_or_else(|_| usage()),
+            "--knobs" => options.knobs = true,
             "--idle" => {
                 options.idle = Duration::from_secs_f64(value().parse().unwrap_or_else(|_| usage()))
             }
@@ -197,6 +281,7 @@ fn run(options: &Options) -> Result<(), String> {
     let mut walls = Vec::new();
     let mut paints = Vec::new();
     let mut memory = Vec::new();
+    let mut breakdown: Vec<(String, Vec<(&'static str, u64)>)> = Vec::new();
     for i in 1..=options.runs {
         let last = i == options.runs;
         let mut launch = Launch::start(&app)?;
@@ -225,6 +310,10 @@ fn run(options: &Options) -> Result<(), String> {
         if last {
             std::thread::sleep(options.idle);
             memory = launch.memory();
+            breakdown = memory
+                .iter()
+                .map(|(pid, name, _)| (name.clone(), by_mapping(*pid)))
+                .collect();
         }
         launch.stop();
     }
@@ -274,6 +363,42 @@ fn run(options: &Options) -> Result<(), String> {
         mib(total.pss_shmem),
         verdict(total_mib <= PSS_TARGET_MIB)
     );
+
+    println!();
+    println!("where the PSS goes, by mapping (/proc/<pid>/smaps), MiB:");
+    for (name, parts) in &breakdown {
+        let line: Vec<String> = parts
+            .iter()
+            .filter(|(_, kib)| *kib >= 512)
+            .map(|(what, kib)| format!("{what} {:.1}", mib(*kib)))
+            .collect();
+        println!("  {name:<18} {}", line.join(", "));
+    }
+
+    if options.knobs {
+        println!();
+        println!(
+            "memory knobs, one at a time (one launch each, PSS of all processes after {:.0} s idle):",
+            options.idle.as_secs_f64()
+        );
+        let mut base = None;
+        for (label, env) in KNOBS {
+            let mut launch = Launch::start_with(&app, env)?;
+            if let Err(e) = launch.wait_for_startup_line() {
+                println!("  {label:<44} did not start: {e}");
+                continue;
+            }
+            std::thread::sleep(options.idle);
+            let total: u64 = launch.memory().iter().map(|(_, _, m)| m.pss).sum();
+            launch.stop();
+            let base_kib = *base.get_or_insert(total);
+            println!(
+                "  {label:<44} {:>6.1} MiB  ({:+.1} MiB vs as shipped)",
+                mib(total),
+                mib(total) - mib(base_kib)
+            );
+        }
+    }
 
     println!();
     println!(
@@ -343,7 +468,12 @@ struct Launch {
 
 impl Launch {
     fn start(app: &std::path::Path) -> Result<Self, String> {
+        Self::start_with(app, &[])
+    }
+
+    fn start_with(app: &std::path::Path, env: &[(&str, &str)]) -> Result<Self, String> {
         let mut cmd = Command::new(app);
+        cmd.envs(env.iter().copied());
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
