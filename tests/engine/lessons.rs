@@ -11,7 +11,7 @@ use berth_core::domain::lessons::{LessonId, LessonStatus, ObjectKind, LESSON_LAB
 use berth_core::engine::Engine;
 use berth_core::services::first_run::build_demo_image;
 use berth_core::services::lessons;
-use berth_tests::docker_cli::docker;
+use berth_tests::docker_cli::{docker, docker_with_input};
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 
 use crate::{blocking, connect, TestResult};
@@ -491,6 +491,99 @@ async fn lessons_three_to_five_follow_the_cli_and_cleanup_takes_only_theirs() ->
     }
     docker(["network", "rm", &other_street])?;
     docker(["volume", "rm", &other_data])?;
+    run.cleanup()?;
+    Ok(())
+}
+
+/// Removes lesson 6's images (and a look-alike) on drop.
+struct ImageLeftovers(Vec<String>);
+
+impl Drop for ImageLeftovers {
+    fn drop(&mut self) {
+        for image in self
+            .0
+            .iter()
+            .map(String::as_str)
+            .chain(["lesson-blueprint-a", "lesson-blueprint-b"])
+        {
+            let _ = docker(["rmi", image]);
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_six_marks_the_shared_layers_and_cleanup_takes_only_its_images() -> TestResult {
+    blocking(ensure_test_images).await?;
+    let engine = connect().await?;
+    let run = TestRun::new("lesson-6");
+    let label = run.label();
+    let lookalike = format!("{}:latest", run.name("blueprint"));
+    let _images = ImageLeftovers(vec![lookalike.clone()]);
+    drop(ImageLeftovers(vec![]));
+    let built_demo = engine.local_image_id(DEMO_TAG).await?.is_none();
+    let _demo = Leftovers { built_demo };
+    if built_demo {
+        build_demo_image(&engine, HOST_BUSYBOX).await?;
+    }
+    let build = |tag: &str, lesson_label: bool, file: &str| -> TestResult {
+        let mut argv = vec!["build", "-q", "--label", &label];
+        if lesson_label {
+            argv.extend(["--label", "berth.lesson=shared-layers"]);
+        }
+        argv.extend(["-t", tag, "-"]);
+        docker_with_input(&argv, file.as_bytes())?;
+        Ok(())
+    };
+    let a_file = "FROM berth-demo/hello:latest\nRUN touch /a.txt\n";
+    let b_file = "FROM berth-demo/hello:latest\nRUN touch /b.txt\n";
+    let six = LessonId::SharedLayers;
+    assert_eq!(done(&status(&engine, six).await?), [false, false, false]);
+
+    // The asked name without the lesson's label: not the lesson's, and not taken over.
+    build("lesson-blueprint-a", false, a_file)?;
+    let s = status(&engine, six).await?;
+    assert_eq!(done(&s), [false, false, false]);
+    assert!(s.made.is_empty());
+    let err = lessons::act(&engine, six, 0).await.unwrap_err();
+    assert!(err.to_string().contains("not this lesson's"), "{err}");
+    docker(["rmi", "lesson-blueprint-a"])?;
+
+    // Through the CLI alone, as the steps show.
+    build("lesson-blueprint-a", true, a_file)?;
+    assert_eq!(done(&status(&engine, six).await?), [true, false, false]);
+    build("lesson-blueprint-b", true, b_file)?;
+    let s = status(&engine, six).await?;
+    assert_eq!(done(&s), [true, true, true]);
+    let c = s.compare.clone().expect("the side-by-side history");
+    // The demo image's own history rows are shared; each image's newest rows are its own.
+    let demo_rows = docker(["history", "-q", DEMO_TAG])?.lines().count();
+    assert_eq!(c.shared, demo_rows, "{c:?}");
+    assert!(!c.left_layers[0].shared && !c.right_layers[0].shared);
+    assert!(c.left_layers.last().unwrap().shared);
+    assert_ne!(c.left_layers[0].id, c.right_layers[0].id);
+
+    // Clean-up takes exactly the two images; a look-alike from the same base and the demo stay.
+    build(&lookalike, false, a_file)?;
+    let confirmed: Vec<String> = s.made.iter().map(|o| o.name.clone()).collect();
+    assert_eq!(confirmed, ["lesson-blueprint-a", "lesson-blueprint-b"]);
+    let removed = lessons::cleanup(&engine, six, &confirmed).await?;
+    assert_eq!(removed, confirmed);
+    assert!(engine.local_image_id("lesson-blueprint-a").await?.is_none());
+    assert!(engine.local_image_id(&lookalike).await?.is_some());
+    assert!(engine.local_image_id(DEMO_TAG).await?.is_some());
+    assert_eq!(done(&status(&engine, six).await?), [false, false, false]);
+
+    // Berth's clicks build the same, labelled.
+    for step in 0..3 {
+        lessons::act(&engine, six, step).await?;
+    }
+    let s = status(&engine, six).await?;
+    assert_eq!(done(&s), [true, true, true]);
+    let confirmed: Vec<String> = s.made.iter().map(|o| o.name.clone()).collect();
+    lessons::cleanup(&engine, six, &confirmed).await?;
+    assert!(status(&engine, six).await?.made.is_empty());
+
+    docker(["rmi", &lookalike])?;
     run.cleanup()?;
     Ok(())
 }

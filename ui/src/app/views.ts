@@ -209,6 +209,7 @@ export const VIEWS: readonly ViewSpec[] = [
       revision: inv,
       onopencontainer: (id: string) => shell.openContainer(id),
       onopenview: (view: "volumes" | "networks") => (shell.view = view),
+      onopenimage: (id: string) => shell.openImage(id),
     }),
   }),
   view({

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::first_run::DEMO_TAG;
+use super::image_ops::HistoryEntry;
 use super::launch::ports::{PortBinding, Protocol};
 use super::launch::shell;
 use super::layers::FileChange;
@@ -41,15 +42,18 @@ pub enum LessonId {
     Outlives,
     /// Houses on one street: a user network and its names.
     Street,
+    /// From the blueprint's point of view: two images share their base's layers.
+    SharedLayers,
 }
 
 impl LessonId {
-    pub const ALL: [LessonId; 5] = [
+    pub const ALL: [LessonId; 6] = [
         LessonId::ManyHouses,
         LessonId::OwnLayer,
         LessonId::Doors,
         LessonId::Outlives,
         LessonId::Street,
+        LessonId::SharedLayers,
     ];
 
     /// The label value (and the id the UI uses).
@@ -60,6 +64,7 @@ impl LessonId {
             Self::Doors => "doors",
             Self::Outlives => "outlives",
             Self::Street => "street",
+            Self::SharedLayers => "shared-layers",
         }
     }
 
@@ -75,6 +80,15 @@ impl LessonId {
             Self::Doors => &[DOOR_1.name, DOOR_2],
             Self::Outlives => &[WRITER.name, READER.name],
             Self::Street => &[STREET_A.name, STREET_B.name],
+            Self::SharedLayers => &[],
+        }
+    }
+
+    /// The images the lesson asks to build (made with its label).
+    pub fn image_names(self) -> &'static [&'static str] {
+        match self {
+            Self::SharedLayers => &[BLUEPRINT_A, BLUEPRINT_B],
+            _ => &[],
         }
     }
 
@@ -139,6 +153,23 @@ pub const READER: House = House::plain("lesson-reader").volume(DATA_VOLUME);
 pub const STREET: &str = "lesson-street";
 pub const STREET_A: House = House::plain("lesson-street-a").network(STREET);
 pub const STREET_B: House = House::plain("lesson-street-b").network(STREET);
+
+/// Lesson 6's two images, each the demo image plus one layer of its own.
+pub const BLUEPRINT_A: &str = "lesson-blueprint-a";
+pub const BLUEPRINT_B: &str = "lesson-blueprint-b";
+pub const BLUEPRINT_A_FILE: &str = "FROM berth-demo/hello:latest\nRUN touch /a.txt\n";
+pub const BLUEPRINT_B_FILE: &str = "FROM berth-demo/hello:latest\nRUN touch /b.txt\n";
+/// At most this many `docker history` rows per image are compared and shown.
+pub const MAX_HISTORY_ROWS: usize = 50;
+
+/// A lesson image as the checks see it: its ID, labels and `docker history` (newest first,
+/// at most [`MAX_HISTORY_ROWS`]).
+#[derive(Debug, Clone, Default)]
+pub struct LessonImage {
+    pub id: String,
+    pub labels: BTreeMap<String, String>,
+    pub history: Vec<HistoryEntry>,
+}
 
 /// A container a step asks for: always from the demo image, with at most one published
 /// port, one volume at [`DATA_DIR`] and one network.
@@ -223,6 +254,8 @@ pub struct Snapshot {
     /// Lesson 5: whether `ping lesson-street-b` from lesson-street-a answered (`None`: not
     /// tried, the houses are not both on the street).
     pub reached_by_name: Option<bool>,
+    /// The lesson images that exist, by the name a step asks for.
+    pub images: BTreeMap<String, LessonImage>,
 }
 
 impl Snapshot {
@@ -262,6 +295,42 @@ impl Snapshot {
                 lesson.network_names().contains(&n.name.as_str()) && labelled(&n.labels, lesson)
             })
             .collect()
+    }
+
+    /// The lesson's image `name`: it has the lesson's label AND was built from the demo
+    /// image (the demo's ID is in its history).
+    pub fn image_of(&self, lesson: LessonId, name: &str) -> Option<&LessonImage> {
+        let demo = self.demo_image_id.as_deref()?;
+        self.images
+            .get(name)
+            .filter(|i| lesson.image_names().contains(&name) && labelled(&i.labels, lesson))
+            .filter(|i| i.history.iter().any(|h| h.id == demo))
+    }
+
+    /// Lesson 6: both images, side by side, the layers they share marked.
+    pub fn layer_compare(&self) -> Option<LayerCompare> {
+        let a = self.image_of(LessonId::SharedLayers, BLUEPRINT_A)?;
+        let b = self.image_of(LessonId::SharedLayers, BLUEPRINT_B)?;
+        let shared = shared_from_the_bottom(&a.history, &b.history);
+        let rows = |h: &[HistoryEntry]| -> Vec<LayerRow> {
+            let own = h.len().saturating_sub(shared);
+            h.iter()
+                .enumerate()
+                .map(|(i, e)| LayerRow {
+                    id: short_layer_id(&e.id),
+                    created_by: bounded(&e.created_by, 120),
+                    size: e.size,
+                    shared: i >= own,
+                })
+                .collect()
+        };
+        Some(LayerCompare {
+            left: BLUEPRINT_A.into(),
+            right: BLUEPRINT_B.into(),
+            left_layers: rows(&a.history),
+            right_layers: rows(&b.history),
+            shared,
+        })
     }
 
     /// The lesson's container called `name`, if the lesson made one.
@@ -326,6 +395,48 @@ impl Snapshot {
     }
 }
 
+/// How many history rows, counted from the oldest, two images have in common: the same
+/// layer ID (a local build keeps them), or when the builder left `<missing>`, the same
+/// instruction, time and size.
+pub fn shared_from_the_bottom(a: &[HistoryEntry], b: &[HistoryEntry]) -> usize {
+    a.iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| {
+            let known = |id: &str| !id.is_empty() && id != "<missing>";
+            if known(&x.id) && known(&y.id) {
+                x.id == y.id
+            } else {
+                x.created_by == y.created_by && x.created == y.created && x.size == y.size
+            }
+        })
+        .count()
+}
+
+fn short_layer_id(id: &str) -> String {
+    let hex = id.strip_prefix("sha256:").unwrap_or(id);
+    hex.chars().take(12).collect()
+}
+
+/// Engine text shown as is: control characters escaped, at most `max` characters.
+fn bounded(text: &str, max: usize) -> String {
+    let mut out: String = text
+        .chars()
+        .take(max)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_debug().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
 fn labelled(labels: &BTreeMap<String, String>, lesson: LessonId) -> bool {
     labels.get(LESSON_LABEL).map(String::as_str) == Some(lesson.as_str())
 }
@@ -358,6 +469,15 @@ pub enum StepAction {
     CreateNetwork {
         name: &'static str,
     },
+    /// `docker history` of both images: it changes nothing, Berth shows it in the view.
+    History {
+        names: &'static [&'static str],
+    },
+    /// `docker build` of `dockerfile` (no other files) tagged `name`, labelled.
+    Build {
+        name: &'static str,
+        dockerfile: &'static str,
+    },
 }
 
 /// A live object a step talks about; the view links to it once it exists.
@@ -368,6 +488,7 @@ pub enum ObjectKind {
     Container,
     Volume,
     Network,
+    Image,
 }
 
 struct StepDef {
@@ -409,6 +530,19 @@ impl StepAction {
             )],
             Self::CreateNetwork { name } => vec![shell::join(
                 &["docker", "network", "create", "--label", &label, name].map(String::from),
+            )],
+            Self::History { names } => names
+                .iter()
+                .map(|n| shell::join(&["docker", "history", n].map(String::from)))
+                .collect(),
+            // A pipe: the Dockerfile comes on standard input, so no folder is needed. The
+            // text is Berth's own constant (no user input goes into this line).
+            Self::Build { name, dockerfile } => vec![format!(
+                "printf '{}' | {}",
+                dockerfile.replace('\n', "\\n"),
+                shell::join(
+                    &["docker", "build", "--label", &label, "-t", name, "-"].map(String::from)
+                )
             )],
         }
     }
@@ -569,23 +703,54 @@ fn steps(lesson: LessonId) -> Vec<StepDef> {
                 },
             },
         ],
+        SharedLayers => vec![
+            StepDef {
+                goal: "Build a blueprint from the blueprint: lesson-blueprint-a is berth-demo/hello plus one layer (RUN touch /a.txt).",
+                click: "Build lesson-blueprint-a",
+                actions: vec![StepAction::Build { name: BLUEPRINT_A, dockerfile: BLUEPRINT_A_FILE }],
+                about: &[(ObjectKind::Image, BLUEPRINT_A)],
+                check: |s| s.image_of(SharedLayers, BLUEPRINT_A).is_some(),
+                detail: no_detail,
+            },
+            StepDef {
+                goal: "Build a second one from the same base: lesson-blueprint-b is berth-demo/hello plus a different layer (RUN touch /b.txt).",
+                click: "Build lesson-blueprint-b",
+                actions: vec![StepAction::Build { name: BLUEPRINT_B, dockerfile: BLUEPRINT_B_FILE }],
+                about: &[(ObjectKind::Image, BLUEPRINT_B)],
+                check: |s| s.image_of(SharedLayers, BLUEPRINT_B).is_some(),
+                detail: no_detail,
+            },
+            StepDef {
+                goal: "Compare their histories side by side (docker history, below): the base's layers are the same read-only layers, stored once and shared by both; only the top layers are each image's own.",
+                click: "Show docker history of both",
+                actions: vec![StepAction::History { names: &[BLUEPRINT_A, BLUEPRINT_B] }],
+                about: &[(ObjectKind::Image, BLUEPRINT_A), (ObjectKind::Image, BLUEPRINT_B)],
+                check: |s| {
+                    s.layer_compare().is_some_and(|c| {
+                        c.shared > 0
+                            && c.left_layers.iter().any(|r| !r.shared)
+                            && c.right_layers.iter().any(|r| !r.shared)
+                    })
+                },
+                detail: |s| {
+                    s.layer_compare().map(|c| {
+                        format!(
+                            "{} history rows shared (the blueprint berth-demo/hello's); lesson-blueprint-a adds {} of its own, lesson-blueprint-b {}.",
+                            c.shared,
+                            c.left_layers.len() - c.shared,
+                            c.right_layers.len() - c.shared
+                        )
+                    })
+                },
+            },
+        ],
     }
 }
 
 /// Lesson 3's refusal in plain words: the engine's own message (quoted, bounded, control
 /// characters escaped: a container's state is engine data), then why.
 fn door_words(engine_said: &str) -> String {
-    let said: String = engine_said
-        .chars()
-        .take(300)
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_debug().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
+    let said = bounded(engine_said, 300);
     format!(
         "The engine said: “{said}”. In plain words: host port {DOOR_PORT} is already the door of lesson-door-1. \
          Your machine has one port {DOOR_PORT}, so it can lead into one house only; the engine built lesson-door-2 \
@@ -664,6 +829,34 @@ pub struct LessonStatus {
     pub steps: Vec<StepStatus>,
     /// What clean-up would remove.
     pub made: Vec<LessonObject>,
+    /// Lesson 6: the two images' histories side by side, once both are built.
+    pub compare: Option<LayerCompare>,
+}
+
+/// One `docker history` row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LayerRow {
+    /// 12 hex digits, or `<missing>`.
+    pub id: String,
+    pub created_by: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    /// The other image has this row too (counted from the oldest).
+    pub shared: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LayerCompare {
+    pub left: String,
+    pub right: String,
+    /// Newest first, like `docker history`.
+    pub left_layers: Vec<LayerRow>,
+    pub right_layers: Vec<LayerRow>,
+    /// How many rows, from the oldest, both have.
+    #[ts(type = "number")]
+    pub shared: usize,
 }
 
 fn title(lesson: LessonId) -> (&'static str, &'static str) {
@@ -684,6 +877,10 @@ fn title(lesson: LessonId) -> (&'static str, &'static str) {
             "Data that outlives a house",
             "A house's writable layer goes when the house is removed. A volume is storage beside the houses: mount it into one house, remove the house, mount it into another, and the data is still there.",
         ),
+        LessonId::SharedLayers => (
+            "From the blueprint's point of view",
+            "An image is a stack of read-only layers. Two images built from one base share the base's layers: stored once, used by both. Only the layers each adds are its own.",
+        ),
         LessonId::Street => (
             "Houses on one street",
             "A user network is a street: the houses on it reach each other by name, through the street's own name service.",
@@ -691,7 +888,7 @@ fn title(lesson: LessonId) -> (&'static str, &'static str) {
     }
 }
 
-/// The lesson's objects: containers, then networks, then volumes (the order clean-up
+/// The lesson's objects: containers, then networks, volumes, images (the order clean-up
 /// removes them in: a volume or network in use cannot go before its houses).
 pub fn made_objects(lesson: LessonId, snapshot: &Snapshot) -> Vec<LessonObject> {
     let mut out: Vec<LessonObject> = snapshot
@@ -727,6 +924,14 @@ pub fn made_objects(lesson: LessonId, snapshot: &Snapshot) -> Vec<LessonObject> 
                 labelled: true,
             }),
     );
+    out.extend(lesson.image_names().iter().filter_map(|name| {
+        snapshot.image_of(lesson, name).map(|i| LessonObject {
+            kind: ObjectKind::Image,
+            id: i.id.clone(),
+            name: name.to_string(),
+            labelled: true,
+        })
+    }));
     out
 }
 
@@ -766,6 +971,11 @@ pub fn evaluate(lesson: LessonId, snapshot: &Snapshot) -> LessonStatus {
             })
             .collect(),
         made,
+        compare: if lesson == LessonId::SharedLayers {
+            snapshot.layer_compare()
+        } else {
+            None
+        },
     }
 }
 
@@ -916,6 +1126,10 @@ mod tests {
                 "docker volume create --label berth.lesson=outlives lesson-data",
                 "docker run -d --name lesson-writer -v lesson-data:/data berth-demo/hello:latest"
             ]
+        );
+        assert_eq!(
+            lines(LessonId::SharedLayers, 0),
+            ["printf 'FROM berth-demo/hello:latest\\nRUN touch /a.txt\\n' | docker build --label berth.lesson=shared-layers -t lesson-blueprint-a -"]
         );
         assert_eq!(
             lines(LessonId::Street, 1),
@@ -1110,5 +1324,83 @@ mod tests {
             .unwrap()
             .contains("by its name"));
         assert_eq!(status.made.last().unwrap().kind, ObjectKind::Network);
+    }
+
+    fn layer(id: &str, by: &str) -> HistoryEntry {
+        HistoryEntry {
+            id: id.into(),
+            created: 1,
+            created_by: by.into(),
+            size: 0,
+            tags: vec![],
+            comment: String::new(),
+        }
+    }
+
+    fn image(label: Option<&str>, top: &str) -> LessonImage {
+        LessonImage {
+            id: format!("sha256:{top}"),
+            labels: label
+                .map(|v| BTreeMap::from([(LESSON_LABEL.to_string(), v.to_string())]))
+                .unwrap_or_default(),
+            history: vec![
+                layer(&format!("sha256:{top}"), &format!("RUN touch /{top}")),
+                layer(DEMO, "CMD"),
+                layer("sha256:base", "COPY busybox"),
+            ],
+        }
+    }
+
+    #[test]
+    fn two_blueprints_share_the_base_layers_and_only_with_the_label() {
+        let mut s = snap(vec![]);
+        assert_eq!(
+            done(&evaluate(LessonId::SharedLayers, &s)),
+            [false, false, false]
+        );
+        // A look-alike of the asked name without the label is not the lesson's.
+        s.images.insert(BLUEPRINT_A.into(), image(None, "a"));
+        assert_eq!(
+            done(&evaluate(LessonId::SharedLayers, &s)),
+            [false, false, false]
+        );
+        s.images
+            .insert(BLUEPRINT_A.into(), image(Some("shared-layers"), "a"));
+        assert_eq!(
+            done(&evaluate(LessonId::SharedLayers, &s)),
+            [true, false, false]
+        );
+        // Not built from the demo image: not the lesson's either.
+        let mut other = image(Some("shared-layers"), "b");
+        other.history.retain(|h| h.id != DEMO);
+        s.images.insert(BLUEPRINT_B.into(), other);
+        assert_eq!(
+            done(&evaluate(LessonId::SharedLayers, &s)),
+            [true, false, false]
+        );
+        s.images
+            .insert(BLUEPRINT_B.into(), image(Some("shared-layers"), "b"));
+        let status = evaluate(LessonId::SharedLayers, &s);
+        assert_eq!(done(&status), [true, true, true]);
+        let c = status.compare.unwrap();
+        assert_eq!(c.shared, 2);
+        assert_eq!(
+            c.left_layers.iter().map(|r| r.shared).collect::<Vec<_>>(),
+            [false, true, true]
+        );
+        assert_eq!(c.right_layers[0].id, "b");
+        assert_eq!(status.made.len(), 2);
+        assert!(status.made.iter().all(|o| o.kind == ObjectKind::Image));
+    }
+
+    #[test]
+    fn missing_layer_ids_are_matched_by_instruction_time_and_size() {
+        let a = [layer("<missing>", "RUN a"), layer("<missing>", "FROM x")];
+        let b = [layer("<missing>", "RUN b"), layer("<missing>", "FROM x")];
+        assert_eq!(shared_from_the_bottom(&a, &b), 1);
+        assert_eq!(shared_from_the_bottom(&a, &a), 2);
+        let c = [layer("sha256:1", "FROM x")];
+        let d = [layer("sha256:2", "FROM x")];
+        assert_eq!(shared_from_the_bottom(&c, &d), 0);
     }
 }

@@ -13,6 +13,7 @@ mod endpoint;
 mod error;
 mod events;
 mod exec;
+mod image_labels;
 mod images;
 mod inspect;
 mod layers;

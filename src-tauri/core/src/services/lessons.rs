@@ -2,16 +2,17 @@
 //! clean up what a lesson made, and wait for the next engine event that may change a check.
 //! The checks themselves are pure ([`crate::domain::lessons`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::domain::first_run::DEMO_TAG;
+use crate::domain::first_run::{tar_archive, TarFile, DEMO_TAG};
 use crate::domain::launch::{ReplicaConfig, RestartPolicy};
 use crate::domain::lessons::{
-    evaluate, made_objects, step_actions, House, LessonId, LessonStatus, ObjectKind, Snapshot,
-    StepAction, DATA_NOTE, DOOR_PORT, LESSON_LABEL, PING_ARGV, STREET_A,
+    evaluate, made_objects, step_actions, House, LessonId, LessonImage, LessonStatus, ObjectKind,
+    Snapshot, StepAction, DATA_NOTE, DOOR_PORT, LESSON_LABEL, MAX_HISTORY_ROWS, PING_ARGV,
+    STREET_A,
 };
 use crate::domain::network::NetworkSpec;
 use crate::domain::volume::VolumeCreate;
@@ -60,6 +61,22 @@ async fn add_details(
         }
         if snap.mounts_data(lesson, &name) && note_exists(engine, &id).await? {
             snap.sees_note.insert(name.clone());
+        }
+    }
+    for name in lesson.image_names() {
+        if let Some((id, labels)) = engine.image_labels(name).await? {
+            let Some(mut history) = gone_is_none(engine.image_history(name).await)? else {
+                continue;
+            };
+            history.truncate(MAX_HISTORY_ROWS);
+            snap.images.insert(
+                name.to_string(),
+                LessonImage {
+                    id,
+                    labels,
+                    history,
+                },
+            );
         }
     }
     if lesson == LessonId::Street && snap.street_built() {
@@ -197,6 +214,25 @@ pub async fn act(engine: &Engine, lesson: LessonId, step: usize) -> Result<(), E
                     })
                     .await?;
             }
+            // `docker history` changes nothing: the view shows both side by side.
+            StepAction::History { .. } => {}
+            StepAction::Build { name, dockerfile } => {
+                if snap.image_of(lesson, name).is_some() {
+                    continue;
+                }
+                if snap.images.contains_key(name) {
+                    return Err(taken("image", name, lesson));
+                }
+                let tar = tar_archive(&[TarFile {
+                    name: "Dockerfile",
+                    mode: 0o644,
+                    data: dockerfile.as_bytes(),
+                }])
+                .map_err(bad)?;
+                let labels =
+                    HashMap::from([(LESSON_LABEL.to_string(), lesson.as_str().to_string())]);
+                engine.build_image(tar, name, labels).await?;
+            }
             StepAction::CreateNetwork { name } => {
                 if !snap.networks_of(lesson).is_empty() {
                     continue;
@@ -253,7 +289,7 @@ fn house(lesson: LessonId, h: &House) -> ReplicaConfig {
 
 /// Removes the objects of `lesson` the user confirmed by name (`confirmed` = the names the
 /// confirmation showed): containers first, then networks and volumes (which cannot go while
-/// a house uses them). Only objects the lesson still recognises now are removed, so a name
+/// a house uses them), then images (by tag). Only objects the lesson still recognises now are removed, so a name
 /// confirmed earlier that now belongs to something else is left alone. The demo image stays:
 /// it is the first run's too. Returns the names removed.
 pub async fn cleanup(
@@ -271,6 +307,10 @@ pub async fn cleanup(
             ObjectKind::Container => engine.remove_container(&o.id).await?,
             ObjectKind::Network => engine.remove_network(&o.id).await?,
             ObjectKind::Volume => engine.remove_volume(&o.id).await?,
+            // By tag, never forced: the blueprint berth-demo/hello under it stays.
+            ObjectKind::Image => {
+                engine.remove_image(&o.name, false).await?;
+            }
         }
         removed.push(o.name);
     }

@@ -3,4 +3,4 @@
 /**
  * The lessons Berth has. Only built lessons are here (and so listed).
  */
-export type LessonId = "many-houses" | "own-layer" | "doors" | "outlives" | "street";
+export type LessonId = "many-houses" | "own-layer" | "doors" | "outlives" | "street" | "shared-layers";

@@ -3,4 +3,4 @@
 /**
  * A live object a step talks about; the view links to it once it exists.
  */
-export type ObjectKind = "container" | "volume" | "network";
+export type ObjectKind = "container" | "volume" | "network" | "image";
