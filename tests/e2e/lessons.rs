@@ -36,6 +36,7 @@ impl Drop for Leftovers {
         }
         let _ = docker(["network", "rm", "lesson-street"]);
         let _ = docker(["volume", "rm", "lesson-data"]);
+        let _ = docker(["rmi", "lesson-blueprint-a", "lesson-blueprint-b"]);
         if self.built_demo {
             let _ = docker(["rmi", DEMO_TAG]);
         }
@@ -234,6 +235,22 @@ async fn lesson_progress_survives_a_restart_until_start_over() -> Result<(), App
         )
         .await?;
         app.wait_for_css("[data-testid=volumes-view]", SETTLE).await?;
+
+        // Lesson 6 by its clicks: the two histories side by side, shared rows marked.
+        app.click("[data-testid=tab-lessons]", SETTLE).await?;
+        app.click(&tab("shared-layers"), SETTLE).await?;
+        let six = "shared-layers";
+        app.wait_for_css(&step(six, 1, false), SETTLE).await?;
+        for n in 1..=2 {
+            app.click(&do_step(n), SETTLE).await?;
+            app.wait_for_css(&step(six, n, true), SETTLE).await?;
+        }
+        app.wait_for_css(&step(six, 3, true), SETTLE).await?;
+        app.wait_for_css("[data-testid=lesson-layer][data-shared=true]", SETTLE)
+            .await?;
+        app.wait_for_css("[data-testid=lesson-layer][data-shared=false]", SETTLE)
+            .await?;
+        app.screenshot("lessons-6-compare").await?;
         Ok(())
     })
     .await?;
@@ -243,6 +260,7 @@ async fn lesson_progress_survives_a_restart_until_start_over() -> Result<(), App
         let _ = docker(["rm", "-f", "-v", name]);
     }
     docker(["volume", "rm", "lesson-data"])?;
+    docker(["rmi", "lesson-blueprint-a", "lesson-blueprint-b"])?;
 
     let app = App::launch(&format!("{test}-again"), &env).await?;
     app.check(async {
@@ -274,6 +292,9 @@ async fn lesson_progress_survives_a_restart_until_start_over() -> Result<(), App
     let file = std::fs::read_to_string(dir.join("lessons.json"))
         .map_err(|e| AppError::Setup(e.to_string()))?;
     assert!(!file.contains("\"doors\""), "{file}");
-    assert!(file.contains("\"outlives\""), "{file}");
+    assert!(
+        file.contains("\"outlives\"") && file.contains("\"shared-layers\""),
+        "{file}"
+    );
     Ok(())
 }
