@@ -151,6 +151,32 @@ async fn a_command_typed_in_the_terminal_runs_in_the_container() -> Result<(), A
         app.wait_for_css(&format!("{VIEW} .xterm-selection div"), SETTLE)
             .await?;
 
+        // Copy the match, paste it back after typed text: the shell runs the joined line.
+        app.click(&format!("{VIEW} [data-testid=terminal-copy]"), SETTLE)
+            .await?;
+        let note = app
+            .wait_for_css(&format!("{VIEW} [data-testid=terminal-note]"), SETTLE)
+            .await?;
+        app.wait_until("the copy's note", SETTLE, |_| {
+            let note = note.clone();
+            async move {
+                let text = note.prop("textContent").await?.unwrap_or_default();
+                Ok((text == "Copied").then_some(()))
+            }
+        })
+        .await?;
+        let input = app
+            .wait_for_css(&format!("{VIEW} [data-testid=terminal-screen] textarea"), SETTLE)
+            .await?;
+        input
+            .send_keys("echo pasted-")
+            .await
+            .during("typing into the terminal")?;
+        app.click(&format!("{VIEW} [data-testid=terminal-paste]"), SETTLE)
+            .await?;
+        type_line(&app, "").await?;
+        wait_screen(&app, "pasted-made-by").await?;
+
         // A second terminal beside the first.
         app.click("[data-testid=terminal-open]:not([disabled])", SETTLE)
             .await?;
