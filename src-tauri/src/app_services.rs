@@ -20,6 +20,10 @@ use crate::ipc::streams::{Launches, Streams};
 use crate::settings::SettingsState;
 use crate::startup::StartupClock;
 
+/// How long an exit waits for the streams to end by themselves (a terminal's shell: Ctrl-D,
+/// else SIGHUP, else SIGKILL, each given a second).
+const STREAMS_GRACE: std::time::Duration = std::time::Duration::from_secs(4);
+
 #[derive(Clone)]
 pub struct AppServices {
     /// The current engine connection every command reads.
@@ -86,6 +90,17 @@ impl AppServices {
     /// aborted too, whatever they do with it).
     pub fn shutdown(&self) {
         self.cancel.cancel();
+        // A terminal's stream ends its shell in the container when cancelled (an exec whose
+        // attach is just dropped keeps running, #16): give the streams a bounded moment.
+        let streams = self.streams.0.clone();
+        tauri::async_runtime::block_on(async move {
+            let _ = tokio::time::timeout(STREAMS_GRACE, async {
+                while !streams.is_empty() {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+            })
+            .await;
+        });
         self.streams.0.abort_all();
         self.launches.0.abort_all();
     }

@@ -219,6 +219,22 @@ async fn a_command_typed_in_the_terminal_runs_in_the_container() -> Result<(), A
             .await
             .during("reading CSP violations")?;
         assert_eq!(violations, serde_json::json!([]), "CSP violations");
+
+        // Quitting Berth ends the shells too: the exit waits for the terminals to end them.
+        docker(["start", &c.id])?;
+        app.click("[data-testid=terminal-open]:not([disabled])", SETTLE)
+            .await?;
+        wait_screen(&app, "#").await?;
+        assert!(docker(["top", &c.id])?.contains("/bin/sh"));
+        // What Help's Quit Berth button calls (going to Help would close the tab first).
+        let _ = app
+            .client()
+            .execute(
+                "window.__TAURI_INTERNALS__.invoke('quit_app'); return true;",
+                vec![],
+            )
+            .await;
+        wait_no_shell(&c.id).await?;
         Ok(())
     })
     .await?;
