@@ -10,7 +10,7 @@
 #   bash scripts/test.sh engine          # the engine integration tests
 #   bash scripts/test.sh app-build e2e   # rebuild the app, then the end-to-end tests
 # Steps: fmt clippy core app bindings ui-check ui-test ui-build app-build tests-build engine e2e
-# (bindings implies core and app, which rewrite them).
+# package (bindings implies core and app, which rewrite them).
 #
 # Packages are tested one at a time (-p), never with --workspace: unifying the tests crate's
 # dependency features with the app's would rebuild the whole Tauri stack.
@@ -49,7 +49,7 @@ on_exit() {
 }
 trap on_exit EXIT
 
-steps=(fmt clippy core app bindings ui-check ui-test ui-build app-build tests-build engine e2e)
+steps=(fmt clippy core app bindings ui-check ui-test ui-build app-build tests-build engine e2e package)
 only=("$@")
 for id in "${only[@]}"; do
   printf '%s\n' "${steps[@]}" | grep -qx -- "$id" || berth_die "unknown step $id; steps: ${steps[*]}"
@@ -125,6 +125,40 @@ engine_tests() {
     cargo test -p berth-tests --test engine -- --exact "$cpu_test"
 }
 
+# The package (issue #18), as a user gets it: Tauri's own Debian bundler makes the .deb (nothing
+# downloaded), its desktop entry is validated, apt installs it, the installed /usr/bin/berth
+# answers --version and opens its window under Xvfb (tests/e2e/installed.rs sees the list through
+# WebDriver), and the package is removed again, also when a check fails. CI bundles the DEBUG
+# build the app-build step made (same features, so only the bundling is new): a cold release
+# build took 31.5 min on this kind of machine (2 cores), which would push CI past 45 min
+# (README, "Install the package"); scripts/package.sh makes the release packages.
+package() (
+  local bundle=${CARGO_TARGET_DIR:-target}/debug/bundle/deb built deb unpacked
+  ui/node_modules/.bin/tauri build --ci --debug --bundles deb --features custom-protocol \
+    --config '{"build":{"beforeBuildCommand":""}}'
+  # Tauri names the file after the product (Berth_0.1.0_amd64.deb); Debian's name is the
+  # package's: berth_0.1.0_amd64.deb.
+  built=$(ls -t "$bundle"/Berth_*_amd64.deb | head -n 1)
+  deb=$bundle/$(dpkg-deb -f "$built" Package Version Architecture |
+    awk -F': ' '{v[NR]=$2} END {print v[1] "_" v[2] "_" v[3] ".deb"}')
+  mv -f "$built" "$deb"
+  printf 'package: %s, %s\n' "$deb" "$(du -h "$deb" | cut -f1)"
+  unpacked=$(mktemp -d)
+  trap 'rm -rf "$unpacked"' EXIT
+  dpkg-deb -x "$deb" "$unpacked"
+  desktop-file-validate "$unpacked"/usr/share/applications/*.desktop
+  echo "desktop entry valid"
+  # From here on the package is on the machine: remove it however the checks end.
+  trap 'rm -rf "$unpacked"; berth_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get remove -y -q berth' EXIT
+  case "$deb" in /*) ;; *) deb=./$deb ;; esac
+  berth_as_root env DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1 apt-get install -y -q "$deb"
+  /usr/bin/berth --version
+  LANG=en_US.UTF-8 LC_ALL='' WEBKIT_DISABLE_COMPOSITING_MODE=1 BERTH_APP=/usr/bin/berth \
+    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+    cargo test -p berth-tests --test e2e -- --test-threads=1 --exact \
+    installed::the_installed_package_opens_and_lists_the_containers
+)
+
 step setup "setup" berth_setup
 step fmt "rustfmt" cargo fmt --all -- --check
 step clippy "clippy (each package, -D warnings)" clippy_each
@@ -139,6 +173,7 @@ step app-build "app build (debug, UI embedded)" cargo build -p berth --features 
 step tests-build "tests crate build" cargo test -p berth-tests --lib --test engine --test e2e --no-run
 step engine "engine integration tests" engine_tests
 step e2e "end-to-end tests (Xvfb, tauri-driver)" e2e
+step package "the .deb: built, validated, installed, started, removed" package
 
 if [ "${#only[@]}" -eq 0 ]; then
   printf '\n%sall checks passed%s\n' "$green" "$plain"

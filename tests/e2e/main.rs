@@ -34,6 +34,7 @@ mod first_day_images;
 mod first_day_launch;
 mod first_day_learn;
 mod health;
+mod help;
 mod installed;
 mod keyboard;
 mod launch;

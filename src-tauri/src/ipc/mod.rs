@@ -3,6 +3,7 @@
 pub mod commands;
 pub mod compose;
 pub mod containers;
+pub mod diagnostics;
 pub mod engines;
 pub mod error;
 pub mod events;

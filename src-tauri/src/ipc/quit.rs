@@ -14,3 +14,9 @@ pub fn quit_choice<R: tauri::Runtime>(
 ) {
     crate::quit::choose(&app, &launches.0, choice);
 }
+
+/// Help → Quit (issue #18): the same quit as the tray's, asking first while a launch runs.
+#[tauri::command]
+pub fn quit_app<R: tauri::Runtime>(app: tauri::AppHandle<R>, launches: State<'_, Launches>) {
+    crate::quit::request(&app, &launches.0);
+}

@@ -14,13 +14,15 @@ import LearnView from "../features/learn/LearnView.svelte";
 import LessonsView from "../features/lessons/LessonsView.svelte";
 import NetworksView from "../features/networks/NetworksView.svelte";
 import SettingsView from "../features/settings/SettingsView.svelte";
+import HelpView from "../features/about/HelpView.svelte";
+import { help as helpIcon } from "../features/about/icon.svelte";
 import ServicesView from "../features/swarm/ServicesView.svelte";
 import VolumesView from "../features/volumes/VolumesView.svelte";
 import type { Inventory } from "../ipc/commands";
 import * as icons from "./icons.svelte";
 import type { Shell } from "./shell.svelte";
 
-export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "networks" | "services" | "cleanup" | "engines" | "learn" | "lessons" | "settings";
+export type ViewId = "containers" | "images" | "groups" | "compose" | "volumes" | "networks" | "services" | "cleanup" | "engines" | "learn" | "lessons" | "settings" | "help";
 
 /** What decides whether a view's sidebar entry is there. */
 export interface NavContext {
@@ -219,6 +221,15 @@ export const VIEWS: readonly ViewSpec[] = [
     needsEngine: false,
     component: SettingsView,
     props: (shell) => ({ onendpointchanged: () => (shell.view = "containers") }),
+  }),
+  view({
+    id: "help",
+    label: "Help",
+    icon: helpIcon,
+    hint: "About Berth, copy diagnostics for a bug report, quit",
+    needsEngine: false,
+    component: HelpView,
+    props: () => ({}),
   }),
 ];
 
