@@ -47,7 +47,7 @@ async fn every_view_in_both_themes_has_no_serious_or_critical_axe_violation() ->
     let run = TestRun::new("a11y");
     // Lists with something in them: a running and a stopped container.
     let up = run.run("up", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
-    run.create("made", &[], BUSYBOX_IMAGE, &["true"])?;
+    let made_name = run.create("made", &[], BUSYBOX_IMAGE, &["true"])?.name;
 
     let app = App::launch(
         "every_view_in_both_themes_has_no_serious_or_critical_axe_violation",
@@ -102,6 +102,20 @@ async fn every_view_in_both_themes_has_no_serious_or_critical_axe_violation() ->
                 &mut severe,
             )
             .await?;
+
+            // The confirm that names what a remove takes (Escape cancels: nothing goes).
+            app.click(
+                &format!("{} [data-testid=row-remove]", container_row(&made_name)),
+                SETTLE,
+            )
+            .await?;
+            app.wait_for_css("[data-testid=remove-confirm]", SETTLE)
+                .await?;
+            check_here(&app, &format!("{name} theme, remove confirm"), &mut severe).await?;
+            app.screenshot(&format!("a11y-{name}-confirm")).await?;
+            app.press(&[], Key::Escape).await?;
+            app.wait_gone("[data-testid=remove-confirm]", SETTLE)
+                .await?;
 
             // A dialog: Run an image by name.
             app.click("[data-testid=tab-images]", SETTLE).await?;
