@@ -24,6 +24,7 @@ mod logs;
 mod networks;
 mod permission;
 mod podman;
+mod port_links;
 mod problems;
 mod prune;
 mod quit_launch;
