@@ -13,6 +13,7 @@ mod quit;
 mod settings;
 mod startup;
 mod tray;
+mod window_state;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
@@ -38,6 +39,8 @@ pub fn run() {
     } else {
         tracing::warn!("no D-Bus session bus: running without the single-instance check");
     }
+    // Issue #18: the window's size and position across restarts.
+    builder = builder.plugin(window_state::plugin());
     let (builder, services) = app_builder(builder, clock, Desktop::WithTray);
     let app = match builder.build(tauri::generate_context!()) {
         Ok(app) => app,

@@ -53,6 +53,7 @@ mod terminal;
 mod tray;
 mod trust;
 mod volumes;
+mod window_state;
 
 /// Generous limit for things that have no stated target (first connect, tab switches).
 const SETTLE: Duration = Duration::from_secs(10);

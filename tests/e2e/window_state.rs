@@ -1,0 +1,76 @@
+//! Window manners (issue #18): the window's size and position survive Help → Quit and a
+//! restart (tauri-plugin-window-state, its file beside the settings).
+
+use std::time::{Duration, Instant};
+
+use berth_tests::app::{artifacts_dir, App, AppError, WebDriverContext};
+
+use crate::{wait_connected, SETTLE};
+
+/// What the window is moved and resized to: neither the default size (1200x760) nor position.
+const RECT: (u32, u32, u32, u32) = (40, 30, 980, 640);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(), AppError> {
+    let name = "the_window_size_and_position_survive_a_quit_and_a_restart";
+    let config = artifacts_dir().join(format!("{name}.settings"));
+    let _ = std::fs::remove_dir_all(&config);
+    std::fs::create_dir_all(&config).map_err(|e| AppError::Setup(e.to_string()))?;
+    let config_env = config.to_string_lossy().to_string();
+    let env = [("BERTH_CONFIG_DIR", Some(config_env.as_str()))];
+    let state_file = config.join("window-state.json");
+
+    let app = App::launch(name, &env).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        let (x, y, w, h) = RECT;
+        app.client()
+            .set_window_rect(x, y, w, h)
+            .await
+            .during("setting the window's rect")?;
+        app.wait_until("the new window size", SETTLE, |client| async move {
+            let (_, _, w, h) = client.get_window_rect().await?;
+            Ok(((w, h) == (u64::from(RECT.2), u64::from(RECT.3))).then_some(()))
+        })
+        .await?;
+        // Help → Quit: no launch runs, so Berth quits at once and saves the window's state.
+        app.click("[data-testid=tab-help]", SETTLE).await?;
+        app.click("[data-testid=quit-berth]", SETTLE).await?;
+        let deadline = Instant::now() + SETTLE;
+        while !state_file.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "Quit did not save {state_file:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+
+    let again = App::launch(name, &env).await?;
+    again
+        .check(async {
+            wait_connected(&again).await?;
+            let (x, y, w, h) = again
+                .client()
+                .get_window_rect()
+                .await
+                .during("reading the window's rect")?;
+            assert_eq!(
+                (w, h),
+                (u64::from(RECT.2), u64::from(RECT.3)),
+                "size after the restart (position {x},{y})"
+            );
+            assert_eq!(
+                (x, y),
+                (u64::from(RECT.0), u64::from(RECT.1)),
+                "position after the restart"
+            );
+            Ok(())
+        })
+        .await?;
+    again.close().await;
+    Ok(())
+}
