@@ -250,6 +250,14 @@ async fn lesson_progress_survives_a_restart_until_start_over() -> Result<(), App
             .await?;
         app.wait_for_css("[data-testid=lesson-layer][data-shared=false]", SETTLE)
             .await?;
+        // The table is below the steps: bring it on screen for the screenshot.
+        app.client()
+            .execute(
+                "document.querySelector('[data-testid=lesson-compare]').scrollIntoView();",
+                vec![],
+            )
+            .await
+            .map_err(|e| AppError::Setup(format!("scrolling to the histories: {e}")))?;
         app.screenshot("lessons-6-compare").await?;
         Ok(())
     })
