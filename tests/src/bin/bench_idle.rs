@@ -116,6 +116,46 @@ impl Usage {
     }
 }
 
+/// Counts the engine's events while it lives (`docker events`): other clients of a shared
+/// engine (test runs, builds) cost it CPU that is not Berth's, and make Berth refresh.
+struct EventCounter {
+    child: Option<Child>,
+    count: std::sync::Arc<AtomicUsize>,
+}
+
+impl EventCounter {
+    fn start() -> Self {
+        let count = std::sync::Arc::new(AtomicUsize::new(0));
+        let child = Command::new(berth_tests::docker_cli::docker_program())
+            .args(["events", "--format", "{{.Type}} {{.Action}}"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()
+            .map(|mut child| {
+                if let Some(out) = child.stdout.take() {
+                    let count = count.clone();
+                    std::thread::spawn(move || {
+                        for _ in BufReader::new(out).lines().map_while(Result::ok) {
+                            count.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                }
+                child
+            });
+        Self { child, count }
+    }
+
+    /// Events seen so far; `None` if `docker events` could not run.
+    fn stop(mut self) -> Option<usize> {
+        let mut child = self.child.take()?;
+        let _ = child.kill();
+        let _ = child.wait();
+        Some(self.count.load(Ordering::Relaxed))
+    }
+}
+
 /// Measures the engine's processes and `app`'s tree (if any) over `seconds`.
 fn measure(app: Option<u32>, seconds: u64) -> (Usage, Usage) {
     let engine = engine_pids();
@@ -127,10 +167,18 @@ fn measure(app: Option<u32>, seconds: u64) -> (Usage, Usage) {
         })
         .unwrap_or_default();
     let before = |pids: &[u32]| pids.iter().map(|p| ticks(*p)).collect::<Vec<_>>();
+    let events = EventCounter::start();
     let (e0, b0) = (before(&engine), before(&berth));
     let t = Instant::now();
     std::thread::sleep(Duration::from_secs(seconds));
     let wall = t.elapsed().as_secs_f64();
+    match events.stop() {
+        Some(0) => println!("    (no engine events meanwhile: nobody else used the engine)"),
+        Some(n) => println!(
+            "    ({n} engine events meanwhile from other clients: their work is in these figures)"
+        ),
+        None => {}
+    }
     let usage = |pids: &[u32], start: Vec<u64>, group: bool| {
         let mut each: Vec<(String, f64)> = Vec::new();
         for (pid, t0) in pids.iter().zip(start) {
