@@ -219,23 +219,48 @@ async fn a_command_typed_in_the_terminal_runs_in_the_container() -> Result<(), A
             .await
             .during("reading CSP violations")?;
         assert_eq!(violations, serde_json::json!([]), "CSP violations");
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
 
-        // Quitting Berth ends the shells too: the exit waits for the terminals to end them.
-        docker(["start", &c.id])?;
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_berth_ends_the_terminals_shells() -> Result<(), AppError> {
+    ensure_test_images()?;
+    let run = TestRun::new("e2e-terminal-quit");
+    let c = run.run("shell", &[], BUSYBOX_IMAGE, &["sleep", "600"])?;
+    let app = App::launch("quitting_berth_ends_the_terminals_shells", &[]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        show_run(&app, &run).await?;
+        app.click(
+            &format!("{} [data-testid=container-open]", container_row(&c.name)),
+            SETTLE,
+        )
+        .await?;
+        app.click("[data-testid=detail-tab-terminal]", SETTLE)
+            .await?;
         app.click("[data-testid=terminal-open]:not([disabled])", SETTLE)
             .await?;
         wait_screen(&app, "#").await?;
         assert!(docker(["top", &c.id])?.contains("/bin/sh"));
-        // What Help's Quit Berth button calls (going to Help would close the tab first).
-        let _ = app
+        // What Help's Quit Berth button calls (going to Help would close the tab first). The
+        // app may be gone before it answers: only a refusal counts.
+        let answer = app
             .client()
-            .execute(
-                "window.__TAURI_INTERNALS__.invoke('quit_app'); return true;",
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('quit_app')
+                   .then(() => done('ok'), (e) => done('refused: ' + JSON.stringify(e)));",
                 vec![],
             )
             .await;
-        wait_no_shell(&c.id).await?;
-        Ok(())
+        if let Ok(serde_json::Value::String(a)) = &answer {
+            assert!(!a.starts_with("refused"), "quit_app: {a}");
+        }
+        wait_no_shell(&c.id).await
     })
     .await?;
     app.close().await;
