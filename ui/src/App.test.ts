@@ -212,6 +212,32 @@ describe("live updates", () => {
     expect(mocked.inventory).toHaveBeenCalledTimes(3);
   });
 
+  it("while the window is hidden (in the tray) changes are not fetched; one fetch when it shows again", async () => {
+    mocked.engineStatus.mockResolvedValue(connected);
+    mocked.inventory.mockResolvedValue(makeInventory(2));
+    const { findAllByTestId } = render(App);
+    await findAllByTestId("container-row");
+    await waitFor(() => expect(mocked.uiReady).toHaveBeenCalled());
+    expect(mocked.inventory).toHaveBeenCalledTimes(1);
+
+    const visibility = vi.spyOn(document, "visibilityState", "get").mockReturnValue("hidden");
+    try {
+      mocked.inventory.mockResolvedValue(makeInventory(5));
+      emitInventoryChanged();
+      emitInventoryChanged();
+      await settle();
+      expect(mocked.inventory).toHaveBeenCalledTimes(1);
+
+      visibility.mockReturnValue("visible");
+      document.dispatchEvent(new Event("visibilitychange"));
+      await waitFor(() => expect(document.querySelectorAll("[data-testid=container-row]")).toHaveLength(5));
+      await settle();
+      expect(mocked.inventory).toHaveBeenCalledTimes(2);
+    } finally {
+      visibility.mockRestore();
+    }
+  });
+
   it("engine goes away: problem screen; comes back: lists refetched and shown by themselves", async () => {
     mocked.engineStatus.mockResolvedValue(connected);
     mocked.inventory.mockResolvedValue(makeInventory(3));

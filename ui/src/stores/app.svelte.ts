@@ -104,7 +104,7 @@ export class AppState {
             this.#statusEvents++;
             this.#applyStatus(s);
           }),
-          onInventoryChanged(() => void this.refresh()),
+          onInventoryChanged(() => this.#inventoryChanged()),
         ]);
         if (this.#stopped) subs.forEach((u) => u());
         else this.#unsubscribe = subs;
@@ -131,6 +131,28 @@ export class AppState {
     this.#unsubscribe.forEach((u) => u());
     this.#unsubscribe = [];
   }
+
+  /**
+   * A change on the engine. While the window is hidden (in the tray) the lists are not read
+   * (issue #17: hidden costs neither Berth nor the engine anything); they are read once when
+   * it shows again.
+   */
+  #inventoryChanged(): void {
+    if (typeof document === "undefined" || document.visibilityState !== "hidden") {
+      void this.refresh();
+      return;
+    }
+    if (this.#missedWhileHidden) return;
+    this.#missedWhileHidden = true;
+    const shown = () => {
+      if (document.visibilityState === "hidden") return;
+      document.removeEventListener("visibilitychange", shown);
+      this.#missedWhileHidden = false;
+      void this.refresh();
+    };
+    document.addEventListener("visibilitychange", shown);
+  }
+  #missedWhileHidden = false;
 
   /** Fetches the inventory now, or right after the fetch in flight. */
   refresh(): Promise<void> {
