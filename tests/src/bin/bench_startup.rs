@@ -89,7 +89,7 @@ fn category(path: &str) -> &'static str {
         "EGL/Mesa"
     } else if file.starts_with("libgtk") || file.starts_with("libgdk") {
         "GTK"
-    } else if file == "berth" {
+    } else if file.starts_with("berth") {
         "berth binary"
     } else if file.contains(".so") {
         "other libraries"
