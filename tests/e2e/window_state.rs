@@ -35,7 +35,9 @@ async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(
         .await?;
         // Help → Quit: no launch runs, so Berth quits at once and saves the window's state.
         app.click("[data-testid=tab-help]", SETTLE).await?;
-        app.click("[data-testid=quit-berth]", SETTLE).await?;
+        // Berth exits under the click: WebKitWebDriver may answer it with an error (seen: an
+        // empty one), so the proof is the saved file, below.
+        let _ = app.click("[data-testid=quit-berth]", SETTLE).await;
         let deadline = Instant::now() + SETTLE;
         while !state_file.exists() {
             assert!(
