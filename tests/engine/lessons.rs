@@ -16,6 +16,11 @@ use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 
 use crate::{blocking, connect, TestResult};
 
+/// The lesson tests run one at a time: each clears every lesson name before it starts and on
+/// drop, and the one that built the demo image removes it (the harness runs tests in
+/// parallel threads of one process).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Every name a lesson asks for: removed before (leftovers of a killed run) and on drop.
 fn lesson_names() -> Vec<&'static str> {
     LessonId::ALL
@@ -69,6 +74,7 @@ fn cli_run(run: &TestRun, name: &str, image: &str) -> TestResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lesson_checks_follow_the_cli_and_cleanup_takes_only_the_lessons_objects() -> TestResult {
+    let _one = ONE_AT_A_TIME.lock().await;
     blocking(ensure_test_images).await?;
     let engine = connect().await?;
     for name in lesson_names() {
@@ -213,6 +219,7 @@ fn names(args: &[&str]) -> TestResult<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lessons_three_to_five_follow_the_cli_and_cleanup_takes_only_theirs() -> TestResult {
+    let _one = ONE_AT_A_TIME.lock().await;
     blocking(ensure_test_images).await?;
     let engine = connect().await?;
     let run = TestRun::new("lessons-3-5");
@@ -513,6 +520,7 @@ impl Drop for ImageLeftovers {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lesson_six_marks_the_shared_layers_and_cleanup_takes_only_its_images() -> TestResult {
+    let _one = ONE_AT_A_TIME.lock().await;
     blocking(ensure_test_images).await?;
     let engine = connect().await?;
     let run = TestRun::new("lesson-6");
