@@ -233,6 +233,12 @@ async fn a_group_launched_stopped_and_its_logs_opened_with_the_keyboard_only(
         );
         assert_ne!(first, second, "↓ moves to the next row");
         app.screenshot("keyboard-focus-row").await?;
+        // The same ring in the dark theme (as Settings › Theme sets it).
+        app.client()
+            .execute("document.documentElement.dataset.theme = 'dark';", vec![])
+            .await
+            .during("setting the dark theme")?;
+        app.screenshot("keyboard-focus-row-dark").await?;
         Ok(())
     })
     .await?;
