@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
+
 use berth_core::domain::first_run::{DEMO_TAG, HOST_BUSYBOX};
 use berth_core::domain::lessons::{LessonId, LessonStatus, ObjectKind, LESSON_LABEL};
 use berth_core::engine::Engine;
@@ -441,17 +443,42 @@ async fn lessons_three_to_five_follow_the_cli_and_cleanup_takes_only_theirs() ->
         "lesson-street",
         DEMO_TAG,
     ])?;
-    // Berth's own ping (the check) does not wake this lesson's wait: no endless re-reading.
-    let waiter = {
+    // Berth's own ping (the check) is seen by the engine as an exec in lesson-street-a, and
+    // that exec does not wake this lesson's wait (it would re-read forever); the same event
+    // for a lesson whose checks read what an exec writes does.
+    let ping_seen = {
         let engine = engine.clone();
         tokio::spawn(async move {
-            lessons::wait_for_change(&engine, street, Duration::from_secs(4)).await
+            let events = engine.events(Duration::ZERO);
+            let mut events = std::pin::pin!(events);
+            let found = async {
+                while let Some(Ok(e)) = events.next().await {
+                    if e.action == "exec_die"
+                        && e.attributes.get("name").map(String::as_str) == Some("lesson-street-a")
+                    {
+                        return Some(e);
+                    }
+                }
+                None
+            };
+            tokio::time::timeout(Duration::from_secs(20), found)
+                .await
+                .ok()
+                .flatten()
         })
     };
     tokio::time::sleep(Duration::from_millis(500)).await;
     let s = status(&engine, street).await?;
     assert_eq!(done(&s), [true, true, true]);
-    assert!(!waiter.await?, "the check's own ping woke the wait");
+    let exec = ping_seen
+        .await?
+        .expect("the check's ping ran in lesson-street-a");
+    assert!(!lessons::wakes(street, &exec), "{exec:?}");
+    let mut as_writer = exec.clone();
+    as_writer
+        .attributes
+        .insert("name".into(), "lesson-writer".into());
+    assert!(lessons::wakes(keeps, &as_writer));
     // Look-alike: a network of another name with a house from the same blueprint.
     docker(["network", "create", "--label", &label, &other_street])?;
     run_d(&["--name", &walker, "--network", &other_street, DEMO_TAG])?;

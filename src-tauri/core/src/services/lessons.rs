@@ -17,7 +17,7 @@ use crate::domain::lessons::{
 use crate::domain::network::NetworkSpec;
 use crate::domain::volume::VolumeCreate;
 use crate::domain::ContainerState;
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, EngineEvent};
 
 /// The lists every lesson's checks read: containers, the demo image, volumes, networks.
 async fn lists(engine: &Engine) -> Result<Snapshot, EngineError> {
@@ -317,22 +317,28 @@ pub async fn cleanup(
     Ok(removed)
 }
 
-/// Waits (at most `timeout`) for the next engine event that may change a check of `lesson`:
-/// a change in the lists, or the end of a command run inside one of its containers (a
-/// `docker exec` changes the writable layer or a volume but not the lists, so the inventory
-/// refresh alone would miss it). Returns whether such an event came. Event-driven: no polling.
+/// Whether engine event `e` may change a check of `lesson`: a change in the lists, or the
+/// end of a command run inside one of its containers (a `docker exec` changes a writable
+/// layer or a volume but not the lists, so the inventory refresh alone would miss it) when
+/// the lesson's checks depend on one (lesson 5 runs its own ping: waking on it would make
+/// the view read again forever).
+pub fn wakes(lesson: LessonId, e: &EngineEvent) -> bool {
+    let name = e.attributes.get("name").map(String::as_str).unwrap_or("");
+    e.changes_inventory()
+        || (e.action == "exec_die"
+            && lesson.exec_changes_checks()
+            && lesson.names().contains(&name))
+}
+
+/// Waits (at most `timeout`) for the next engine event that may change a check of `lesson`
+/// ([`wakes`]). Returns whether such an event came. Event-driven: no polling.
 pub async fn wait_for_change(engine: &Engine, lesson: LessonId, timeout: Duration) -> bool {
     let events = engine.events(Duration::ZERO);
     let mut events = std::pin::pin!(events);
     let relevant = async {
         while let Some(item) = events.next().await {
             let Ok(e) = item else { return false };
-            let name = e.attributes.get("name").map(String::as_str).unwrap_or("");
-            if e.changes_inventory()
-                || (e.action == "exec_die"
-                    && lesson.exec_changes_checks()
-                    && lesson.names().contains(&name))
-            {
+            if wakes(lesson, &e) {
                 return true;
             }
         }
