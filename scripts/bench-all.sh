@@ -60,6 +60,6 @@ else
 fi
 for name in startup idle stats launch scale; do
   echo "$name:"
-  grep -E "target|reference|OVER|x that|vs " "$logs/$name.log" | grep -v "^==>" | sed 's/^/  /'
+  grep -E "target|reference|OVER|x that|vs " "$logs/$name.log" | grep -vE "^==>|Finished|Compiling" | sed 's/^/  /'
 done
 exit $status
