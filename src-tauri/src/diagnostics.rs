@@ -105,6 +105,8 @@ pub fn report(inputs: &Inputs) -> String {
     line(format!("  stats history: {} s", s.stats_history_secs));
     line(format!("  close to tray: {}", s.close_to_tray));
     line(format!("  notifications: {}", s.notifications));
+    line(format!("  notify unhealthy: {}", s.notify_unhealthy));
+    line(format!("  start at login: {}", s.start_at_login));
     line(format!("  theme: {:?}", s.theme));
     line(format!("  first run done: {}", s.first_run_done));
     line(format!(

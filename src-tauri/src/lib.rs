@@ -2,6 +2,7 @@
 //! is glue; the logic it calls lives in `berth_core` and is tested without a webview.
 
 mod app_services;
+mod autostart;
 mod desktop;
 mod diagnostics;
 mod engines;
@@ -27,8 +28,12 @@ use tokio_util::sync::CancellationToken;
 use app_services::{AppServices, Parts};
 pub use startup::StartupClock;
 
-/// Entry point of the desktop app.
-pub fn run() {
+/// Set by `run(true)`: `--minimized`, as the autostart entry starts Berth (issue #18).
+static START_MINIMIZED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Entry point of the desktop app; `minimized`: start in the tray, the window hidden.
+pub fn run(minimized: bool) {
+    START_MINIMIZED.store(minimized, Ordering::SeqCst);
     let clock = StartupClock::start();
     startup::prefer_light_webkit();
     logging::init();
@@ -137,6 +142,10 @@ fn app_builder<R: Runtime>(
             // The tray first: it subscribes to the signals the watcher is about to send.
             if desktop == Desktop::WithTray {
                 tray::setup(app.handle(), &wired);
+            }
+            // Without a tray, a minimized start would leave no way to Berth: it shows.
+            if START_MINIMIZED.load(Ordering::SeqCst) && wired.tray_active.load(Ordering::SeqCst) {
+                wired.clock.stay_hidden();
             }
             // The main watcher follows the active engine (issue #8: several engines).
             app.manage(engines::start(app.handle(), &wired));

@@ -11,13 +11,14 @@ const HELP: &str = concat!(
     env!("CARGO_PKG_DESCRIPTION"),
     "
 
-Usage: berth [--help | --version]
+Usage: berth [--help | --version | --minimized]
 
 Without an option, opens Berth's window (or shows the one already open).
 
 Options:
   -h, --help       Print this help and exit
   -V, --version    Print the version and exit
+      --minimized  Start in the tray, the window hidden (how Start at login starts Berth)
 
 Environment:
   DOCKER_HOST               The engine's address (unix://, tcp://, ssh://), as for the docker CLI
@@ -30,6 +31,8 @@ Environment:
   BERTH_COMPOSE             v1: use docker-compose, not the docker compose plugin
   BERTH_WEBKIT_COMPOSITING  Set: keep WebKit's accelerated compositing (off by default)
   BERTH_PRUNE_LABEL         key=value: cleanup removes only objects with this label
+  XDG_STATE_HOME            Berth's log: $XDG_STATE_HOME/berth/berth.log (default ~/.local/state)
+  XDG_CONFIG_HOME           Start at login's entry: $XDG_CONFIG_HOME/autostart (default ~/.config)
   BERTH_OPENER              Debug builds only: program that opens port links (default xdg-open)
 "
 );
@@ -37,7 +40,8 @@ Environment:
 /// What the command line asks for. Decided before Tauri starts, so `--version` and `--help`
 /// answer on a machine without a display.
 enum Request {
-    Run,
+    /// Start the app; `true`: minimized to the tray.
+    Run(bool),
     Print(&'static str),
     Unknown(String),
 }
@@ -46,8 +50,9 @@ fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Request {
     // Only the first argument matters: Berth takes no other. (A second launch passes its
     // arguments to the running instance, which ignores them.)
     match args.into_iter().nth(1) {
-        None => Request::Run,
+        None => Request::Run(false),
         Some(arg) => match arg.to_str() {
+            Some("--minimized") => Request::Run(true),
             Some("-V" | "--version") => {
                 Request::Print(concat!("berth ", env!("CARGO_PKG_VERSION"), "\n"))
             }
@@ -59,8 +64,8 @@ fn parse(args: impl IntoIterator<Item = std::ffi::OsString>) -> Request {
 
 fn main() -> ExitCode {
     match parse(std::env::args_os()) {
-        Request::Run => {
-            berth::run();
+        Request::Run(minimized) => {
+            berth::run(minimized);
             ExitCode::SUCCESS
         }
         Request::Print(text) => {
@@ -84,7 +89,11 @@ mod tests {
 
     #[test]
     fn flags_print_and_anything_else_is_refused() {
-        assert!(matches!(parse_strs(&["berth"]), Request::Run));
+        assert!(matches!(parse_strs(&["berth"]), Request::Run(false)));
+        assert!(matches!(
+            parse_strs(&["berth", "--minimized"]),
+            Request::Run(true)
+        ));
         for flag in ["-V", "--version"] {
             let Request::Print(text) = parse_strs(&["berth", flag]) else {
                 panic!("{flag} prints");
@@ -114,6 +123,8 @@ mod tests {
             "BERTH_COMPOSE",
             "BERTH_WEBKIT_COMPOSITING",
             "BERTH_PRUNE_LABEL",
+            "XDG_STATE_HOME",
+            "XDG_CONFIG_HOME",
             "BERTH_OPENER",
         ] {
             assert!(HELP.contains(var), "--help leaves out {var}");

@@ -30,6 +30,12 @@ impl StartupClock {
     }
 
     /// Shows the main window the first time it is called; returns whether it did.
+    /// Issue #18: started with `--minimized` (at login) and a tray to reach Berth from: the
+    /// window stays hidden until the tray (or a second launch) shows it.
+    pub fn stay_hidden(&self) {
+        self.shown.store(true, Ordering::SeqCst);
+    }
+
     pub fn show_once<R: Runtime>(&self, app: &AppHandle<R>) -> bool {
         if self.shown.swap(true, Ordering::SeqCst) {
             return false;

@@ -27,7 +27,16 @@ pub fn update_settings<R: Runtime>(
     hub: State<'_, Arc<EngineHub>>,
     settings: Settings,
 ) -> Result<Settings, IpcError> {
-    let endpoint_before = state.settings().engine_endpoint;
+    let before = state.settings();
+    let endpoint_before = before.engine_endpoint;
+    // Issue #18: the autostart entry first, so a setting that could not be carried out is
+    // not saved.
+    if settings.start_at_login != before.start_at_login {
+        crate::autostart::apply(settings.start_at_login).map_err(|message| IpcError {
+            kind: IpcErrorKind::Internal,
+            message,
+        })?;
+    }
     let saved = state.update(&app, settings)?;
     if saved.engine_endpoint != endpoint_before {
         tracing::info!(endpoint = ?saved.engine_endpoint, "engine endpoint changed; reconnecting");

@@ -132,6 +132,10 @@ pub struct Settings {
     /// or skipped. Defaulted, so files written before it existed load without a migration.
     #[serde(default)]
     pub first_run_done: bool,
+    /// Issue #18: start Berth (in the tray) at login, by an XDG autostart entry. Off unless
+    /// chosen; defaulted, so older files load without a migration.
+    #[serde(default)]
+    pub start_at_login: bool,
 }
 
 fn notify_unhealthy_default() -> bool {
@@ -154,6 +158,7 @@ impl Default for Settings {
             presets: Vec::new(),
             recent_images: Vec::new(),
             first_run_done: false,
+            start_at_login: false,
         }
     }
 }

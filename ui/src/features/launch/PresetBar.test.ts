@@ -34,6 +34,7 @@ function settings(presets: Settings["presets"]): Settings {
     presets,
     recent_images: [],
     first_run_done: false,
+    start_at_login: false,
   } as Settings;
 }
 

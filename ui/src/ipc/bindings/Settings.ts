@@ -37,4 +37,9 @@ recent_images: Array<RecentImage>,
  * Whether the first-run walkthrough (offered on an engine with no images) was finished
  * or skipped. Defaulted, so files written before it existed load without a migration.
  */
-first_run_done: boolean, };
+first_run_done: boolean, 
+/**
+ * Issue #18: start Berth (in the tray) at login, by an XDG autostart entry. Off unless
+ * chosen; defaulted, so older files load without a migration.
+ */
+start_at_login: boolean, };
