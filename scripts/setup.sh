@@ -165,8 +165,17 @@ berth_engine() {
   if ! berth_engine_up; then
     local log=/tmp/berth-dockerd.log
     berth_log "starting dockerd in the background (log: $log)"
-    # Its own session, so that Ctrl-C on the calling script does not stop the engine.
-    berth_as_root setsid dockerd >"$log" 2>&1 </dev/null &
+    # Its own session, so that Ctrl-C on the calling script does not stop the engine; and
+    # none of the caller's other descriptors: a daemon that inherits one holds it for its
+    # whole life (a caller's flock on fd 9 was held by dockerd and blocked every later run).
+    (
+      for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        # 255 is bash's own script descriptor, closed on exec anyway.
+        if [ "$fd" -gt 2 ] && [ "$fd" -ne 255 ]; then eval "exec $fd>&-"; fi
+      done
+      berth_as_root setsid dockerd >"$log" 2>&1 </dev/null
+    ) &
   fi
   local _
   for _ in $(seq 1 60); do
