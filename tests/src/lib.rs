@@ -6,6 +6,9 @@
 pub mod app;
 /// axe-core injected into the real window, and its violations read back (issue #18).
 pub mod axe;
+/// What the benchmark binaries share (parallel jobs, sleeping containers, verdicts, the
+/// load average, the wait for Ctrl-C).
+pub mod bench;
 /// The desktop around the app (issue #6): closing a window like a window manager, the
 /// tray's exported D-Bus menu, a notification server on the test's session bus.
 pub mod desktop;

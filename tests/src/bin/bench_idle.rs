@@ -23,9 +23,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use berth_tests::bench;
 use berth_tests::desktop::{close_window, is_viewable, wait_for_shown_window};
 use berth_tests::docker_cli::docker;
-use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::fixtures::{ensure_test_images, TestRun};
 use berth_tests::procs;
 
 const TITLE: &str = "Berth";
@@ -225,17 +226,7 @@ fn fail(message: &str) -> ! {
 }
 
 async fn clean_up_on_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        return;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-    }
+    bench::interrupted().await;
     eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
     if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
         procs::kill_tree(pid, Duration::from_secs(1));
@@ -245,34 +236,9 @@ async fn clean_up_on_signal() {
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     if let Some(filter) = filter {
-        if let Ok(ids) = docker(["ps", "-aq", "--filter", &filter]) {
-            let ids: Vec<&str> = ids.lines().collect();
-            if !ids.is_empty() {
-                let mut args = vec!["rm", "-f", "-v"];
-                args.extend(ids);
-                let _ = docker(&args);
-            }
-        }
+        bench::remove_containers(&filter);
     }
     std::process::exit(130);
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| {
-            let f: Vec<&str> = l.split_whitespace().take(3).collect();
-            (f.len() == 3).then(|| f.join(" "))
-        })
-        .unwrap_or_else(|| "?".into())
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "within target"
-    } else {
-        "OVER TARGET"
-    }
 }
 
 fn print_usage(label: &str, usage: &Usage) {
@@ -316,7 +282,7 @@ async fn measure_all(
 ) -> Result<(), String> {
     let s = options.seconds;
     println!("app:        {}", app.display());
-    create_containers(bench, options.containers)?;
+    bench::run_sleepers(bench, "i", options.containers)?;
     println!(
         "containers: {} running (`sleep`), {} on the engine in all",
         options.containers,
@@ -328,7 +294,7 @@ async fn measure_all(
     std::thread::sleep(Duration::from_secs(3));
     println!("CPU over {s} s, % of one core, from /proc/<pid>/stat ticks:");
 
-    println!("  (0) no Berth running [load {}]", load());
+    println!("  (0) no Berth running [load {}]", bench::load_average());
     let (engine_before, _) = measure(None, s);
     print_usage("engine", &engine_before);
 
@@ -342,7 +308,7 @@ async fn measure_all(
     std::thread::sleep(SETTLE);
     println!(
         "  (open) Berth on the Containers view, window shown and focused [load {}]",
-        load()
+        bench::load_average()
     );
     let (engine_open, berth_open) = measure(Some(launch.pid()), s);
     print_usage("Berth", &berth_open);
@@ -360,14 +326,20 @@ async fn measure_all(
         return Err("closing the window quit Berth instead of hiding it in the tray".into());
     }
     std::thread::sleep(SETTLE);
-    println!("  (hidden) the window closed to the tray [load {}]", load());
+    println!(
+        "  (hidden) the window closed to the tray [load {}]",
+        bench::load_average()
+    );
     let (engine_hidden, berth_hidden) = measure(Some(launch.pid()), s);
     print_usage("Berth", &berth_hidden);
     print_usage("engine", &engine_hidden);
     launch.stop();
 
     std::thread::sleep(Duration::from_secs(3));
-    println!("  (0') no Berth running, again [load {}]", load());
+    println!(
+        "  (0') no Berth running, again [load {}]",
+        bench::load_average()
+    );
     let (engine_after, _) = measure(None, s);
     print_usage("engine", &engine_after);
 
@@ -383,7 +355,7 @@ async fn measure_all(
     let row = |what: &str, value: f64, target: f64| {
         println!(
             "  {what:<34} {value:>6.2} %   target <= {target} %: {}",
-            verdict(value <= target)
+            bench::verdict(value <= target)
         );
     };
     row("open:   Berth's processes", berth_open.total(), OPEN_BERTH);
@@ -411,31 +383,6 @@ fn focus(window: u32) -> Result<(), String> {
         .reply()
         .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// `docker run -d` with 8 at a time (the engine, not the CLI, is the limit here).
-fn create_containers(run: &TestRun, count: usize) -> Result<(), String> {
-    let next = AtomicUsize::new(0);
-    let failure = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..8 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
-                if let Err(e) = run.run(&format!("i{i:03}"), &[], BUSYBOX_IMAGE, &["sleep", "3600"])
-                {
-                    *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.to_string());
-                    next.store(count, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        Some(e) => Err(format!("creating the benchmark's containers: {e}")),
-        None => Ok(()),
-    }
 }
 
 /// The app, with its own settings folder; stopped (with its WebKit processes) on drop.

@@ -19,13 +19,13 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use berth_core::domain::EngineStatus;
 use berth_core::engine::{resolve_endpoint, Engine};
 use berth_core::services::{run_watcher, EngineHub, WatchSink, WatcherConfig};
+use berth_tests::bench;
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use berth_tests::procs;
@@ -57,26 +57,6 @@ fn app_path() -> PathBuf {
                 .map(PathBuf::from)
         })
         .unwrap_or_else(|| berth_tests::app::target_dir().join("release/berth"))
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "within target"
-    } else {
-        "OVER TARGET"
-    }
-}
-
-fn median(values: &[Duration]) -> Duration {
-    let mut v = values.to_vec();
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
-}
-
-fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
-        .unwrap_or_else(|_| "?".into())
 }
 
 /// The watcher's reports, with when they came.
@@ -124,17 +104,7 @@ async fn main() {
 }
 
 async fn clean_up_on_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        return;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-    }
+    bench::interrupted().await;
     eprintln!("\ninterrupted: removing the benchmark's containers and tags...");
     if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
         procs::kill_tree(pid, Duration::from_secs(1));
@@ -144,14 +114,7 @@ async fn clean_up_on_signal() {
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     if let Some((filter, repo)) = run {
-        if let Ok(ids) = docker(["ps", "-aq", "--filter", &filter]) {
-            let ids: Vec<&str> = ids.lines().collect();
-            for chunk in ids.chunks(100) {
-                let mut args = vec!["rm", "-f", "-v"];
-                args.extend(chunk);
-                let _ = docker(&args);
-            }
-        }
+        bench::remove_containers(&filter);
         if let Ok(tags) = docker(["images", "--format", "{{.Repository}}:{{.Tag}}", &repo]) {
             let tags: Vec<&str> = tags.lines().collect();
             for chunk in tags.chunks(100) {
@@ -164,30 +127,6 @@ async fn clean_up_on_signal() {
     std::process::exit(130);
 }
 
-/// Runs `job(i)` for i in 0..count with 8 at a time.
-fn parallel(count: usize, job: impl Fn(usize) -> Result<(), String> + Sync) -> Result<(), String> {
-    let next = AtomicUsize::new(0);
-    let failure = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..8 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
-                if let Err(e) = job(i) {
-                    *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
-                    next.store(count, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
-}
-
 async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
     let containers = arg("--containers", 1000) as usize;
     let images = arg("--images", 300) as usize;
@@ -195,13 +134,13 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
     let test_images = ensure_test_images().map_err(|e| e.to_string())?;
     let t = Instant::now();
     let made = tokio::task::block_in_place(|| {
-        parallel(containers, |i| {
+        bench::parallel(containers, |i| {
             bench
                 .create(&format!("k{i:04}"), &[], BUSYBOX_IMAGE, &["true"])
                 .map(drop)
                 .map_err(|e| e.to_string())
         })?;
-        parallel(images, |i| {
+        bench::parallel(images, |i| {
             bench
                 .tag(&test_images.busybox, &format!("{tag_repo}:t{i:03}"))
                 .map_err(|e| e.to_string())
@@ -228,13 +167,16 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
         docker(["ps", "-a"]).map_err(|e| e.to_string())?;
         cli.push(t.elapsed());
     }
-    let cli = median(&cli);
+    let cli = bench::median(&cli);
 
     // First painted list.
     let app = app_path();
     let mut paints = Vec::new();
     if app.exists() && std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()) {
-        println!("first paint with {all} containers [load {}]:", load());
+        println!(
+            "first paint with {all} containers [load {}]:",
+            bench::load_average()
+        );
         for i in 1..=runs {
             let wall = tokio::task::block_in_place(|| launch_once(&app))?;
             println!("  run {i}: {} ms", wall.as_millis());
@@ -267,7 +209,7 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
     }
     println!(
         "inventory refresh after one container event (rename) [load {}]:",
-        load()
+        bench::load_average()
     );
     let mut refreshes = Vec::new();
     for (i, id) in ids.iter().take(5).enumerate() {
@@ -301,7 +243,7 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
 
     println!(
         "100 container events (renames, 10 in flight) [load {}]:",
-        load()
+        bench::load_average()
     );
     let before = reports.count();
     let t = Instant::now();
@@ -331,23 +273,23 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
     println!();
     println!("scale, {all} containers and {tags} image rows:");
     if !paints.is_empty() {
-        let m = median(&paints);
+        let m = bench::median(&paints);
         println!(
             "  first painted list (median of {})  {:>6} ms   target <= {} ms: {}   ({:.1}x `docker ps -a`, {} ms)",
             paints.len(),
             m.as_millis(),
             FIRST_PAINT_TARGET.as_millis(),
-            verdict(m <= FIRST_PAINT_TARGET),
+            bench::verdict(m <= FIRST_PAINT_TARGET),
             m.as_secs_f64() / cli.as_secs_f64().max(1e-6),
             cli.as_millis()
         );
     }
-    let m = median(&refreshes);
+    let m = bench::median(&refreshes);
     println!(
         "  refresh after one event (median of 5)  {:>4} ms   target <= {} ms: {}   ({:.1}x `docker ps -a`, {} ms)",
         m.as_millis(),
         REFRESH_TARGET.as_millis(),
-        verdict(m <= REFRESH_TARGET),
+        bench::verdict(m <= REFRESH_TARGET),
         m.as_secs_f64() / cli.as_secs_f64().max(1e-6),
         cli.as_millis()
     );
@@ -355,7 +297,7 @@ async fn run(bench: &TestRun, tag_repo: &str) -> Result<(), String> {
         "  refreshes for 100 events in {:.1} s   {:>6}      target <= {BURST_TARGET}: {}{}",
         spread.as_secs_f64(),
         burst_reports,
-        verdict(burst_reports <= BURST_TARGET),
+        bench::verdict(burst_reports <= BURST_TARGET),
         if spread > Duration::from_millis(1300) {
             " (the engine took longer than a second for the 100: more reports are expected)"
         } else {

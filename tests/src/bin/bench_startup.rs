@@ -18,13 +18,13 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use berth_tests::bench;
 use berth_tests::docker_cli::docker;
-use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
+use berth_tests::fixtures::{ensure_test_images, TestRun};
 use berth_tests::procs;
 
 /// The targets this benchmark reports against.
@@ -191,18 +191,7 @@ fn fail(message: &str) -> ! {
 
 /// On Ctrl-C or SIGTERM: stop the app, remove the containers, exit 130.
 async fn clean_up_on_signal() {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut int), Ok(mut term)) = (
-        signal(SignalKind::interrupt()),
-        signal(SignalKind::terminate()),
-    ) else {
-        eprintln!("bench_startup: cannot watch for Ctrl-C; clean up by hand if interrupted");
-        return;
-    };
-    tokio::select! {
-        _ = int.recv() => {}
-        _ = term.recv() => {}
-    }
+    bench::interrupted().await;
     eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
     if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
         procs::kill_tree(pid, Duration::from_secs(1));
@@ -212,14 +201,7 @@ async fn clean_up_on_signal() {
         .unwrap_or_else(PoisonError::into_inner)
         .clone();
     if let Some(filter) = filter {
-        if let Ok(ids) = docker(["ps", "-aq", "--filter", &filter]) {
-            let ids: Vec<&str> = ids.lines().collect();
-            if !ids.is_empty() {
-                let mut args = vec!["rm", "-f", "-v"];
-                args.extend(ids);
-                let _ = docker(&args);
-            }
-        }
+        bench::remove_containers(&filter);
     }
     std::process::exit(130);
 }
@@ -254,7 +236,7 @@ fn run(options: &Options) -> Result<(), String> {
         .map_err(|e| e.to_string())?
     );
     let t = Instant::now();
-    create_containers(&bench, options.containers)?;
+    bench::run_sleepers(&bench, "c", options.containers)?;
     let total = docker(["ps", "-aq"])
         .map_err(|e| e.to_string())?
         .lines()
@@ -274,7 +256,7 @@ fn run(options: &Options) -> Result<(), String> {
         docker(["ps", "-a"]).map_err(|e| e.to_string())?;
         cli.push(t.elapsed());
     }
-    let cli_median = median(&cli);
+    let cli_median = bench::median(&cli);
 
     println!();
     println!("startup: spawn -> `berth-startup:` line (window shown with the first real screen)");
@@ -318,14 +300,14 @@ fn run(options: &Options) -> Result<(), String> {
         launch.stop();
     }
 
-    let wall_median = median(&walls);
-    let paint_median = median(&paints);
+    let wall_median = bench::median(&walls);
+    let paint_median = bench::median(&paints);
     println!(
         "  median:  {:>5} ms wall, app first-paint {:>5} ms   target <= {} ms: {}",
         wall_median.as_millis(),
         paint_median.as_millis(),
         STARTUP_TARGET.as_millis(),
-        verdict(wall_median <= STARTUP_TARGET)
+        bench::verdict(wall_median <= STARTUP_TARGET)
     );
 
     println!();
@@ -361,7 +343,7 @@ fn run(options: &Options) -> Result<(), String> {
         mib(total.pss_anon),
         mib(total.pss_file),
         mib(total.pss_shmem),
-        verdict(total_mib <= PSS_TARGET_MIB)
+        bench::verdict(total_mib <= PSS_TARGET_MIB)
     );
 
     println!();
@@ -413,49 +395,6 @@ fn run(options: &Options) -> Result<(), String> {
     bench.cleanup().map_err(|e| e.to_string())?;
     println!("done");
     Ok(())
-}
-
-fn verdict(ok: bool) -> &'static str {
-    if ok {
-        "within target"
-    } else {
-        "OVER TARGET"
-    }
-}
-
-fn median(values: &[Duration]) -> Duration {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    match sorted.len() {
-        0 => Duration::ZERO,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2,
-    }
-}
-
-/// `docker run -d` with 8 at a time (the engine, not the CLI, is the limit here).
-fn create_containers(run: &TestRun, count: usize) -> Result<(), String> {
-    let next = AtomicUsize::new(0);
-    let failure = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..8 {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= count {
-                    break;
-                }
-                if let Err(e) = run.run(&format!("c{i:03}"), &[], BUSYBOX_IMAGE, &["sleep", "3600"])
-                {
-                    *failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(e.to_string());
-                    next.store(count, Ordering::Relaxed);
-                }
-            });
-        }
-    });
-    match failure.into_inner().unwrap_or_else(PoisonError::into_inner) {
-        Some(e) => Err(format!("creating the benchmark's containers: {e}")),
-        None => Ok(()),
-    }
 }
 
 /// One launch of the app, stopped (with its WebKit processes) on drop.
