@@ -185,6 +185,9 @@ async fn compose_view_shows_acts_on_and_brings_up_a_real_project() -> Result<(),
         app.screenshot("compose-remove-confirm").await?;
         app.click("[data-testid=compose-remove-confirm-go]", SETTLE).await?;
         app.wait_gone(&card, SETTLE * 3).await?;
+        // The card goes as soon as the containers have; the confirm closes when the whole
+        // removal (its network last) has returned.
+        app.wait_gone("[data-testid=compose-remove-confirm]", SETTLE * 3).await?;
         let (containers, networks) = leftovers(&found)?;
         assert!(containers.is_empty() && networks.is_empty(), "{containers} {networks}");
 
