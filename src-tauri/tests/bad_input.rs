@@ -998,6 +998,21 @@ where
     }
 }
 
+/// Points `DOCKER_HOST` back at the engine when dropped. Made after the test's `TestRun`, so
+/// it drops first: the run's clean-up (the docker CLI, through the environment) then reaches
+/// the engine rather than the proxy, which is gone by then (its target container was left
+/// behind by every run).
+struct EngineHostBack;
+
+impl Drop for EngineHostBack {
+    fn drop(&mut self) {
+        match ENGINE_HOST.get().cloned().flatten() {
+            Some(host) => std::env::set_var("DOCKER_HOST", host),
+            None => std::env::remove_var("DOCKER_HOST"),
+        }
+    }
+}
+
 /// Removes the network and the volume a missed create case would have made (named
 /// `berth-bad-input`, the only valid name the resource cases use), even when the test fails.
 struct ResourceGuard;
@@ -1284,6 +1299,7 @@ fn bad_input_gets_typed_errors_and_creates_nothing() {
     // app's.
     ENGINE_HOST.get_or_init(|| std::env::var_os("DOCKER_HOST"));
     std::env::set_var("DOCKER_HOST", proxy.docker_host());
+    let _engine_back = EngineHostBack;
     std::env::set_var("BERTH_CONFIG_DIR", &config);
     std::env::set_var("XDG_CONFIG_HOME", &xdg);
 
