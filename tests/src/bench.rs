@@ -8,6 +8,12 @@ use std::time::Duration;
 
 use crate::docker_cli::docker;
 use crate::fixtures::{TestRun, BUSYBOX_IMAGE};
+use crate::procs;
+
+/// What the Ctrl-C handler of a benchmark that launches the app must undo: the app being
+/// measured (its process tree) and the run's containers (`docker ps` filter).
+pub static APP_PID: Mutex<Option<u32>> = Mutex::new(None);
+pub static RUN_FILTER: Mutex<Option<String>> = Mutex::new(None);
 
 /// Runs `job(i)` for every `i` in `0..count`, 8 at a time (the engine, not the CLI, is the
 /// limit); the first failure stops the jobs not started yet and is returned.
@@ -83,6 +89,24 @@ pub async fn interrupted() {
         _ = int.recv() => {}
         _ = term.recv() => {}
     }
+}
+
+/// On Ctrl-C or SIGTERM: stops the app in [`APP_PID`], removes the containers [`RUN_FILTER`]
+/// names, and exits with 130.
+pub async fn clean_up_on_signal() {
+    interrupted().await;
+    eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
+    if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
+        procs::kill_tree(pid, Duration::from_secs(1));
+    }
+    let filter = RUN_FILTER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    if let Some(filter) = filter {
+        remove_containers(&filter);
+    }
+    std::process::exit(130);
 }
 
 /// What a figure's line ends with.

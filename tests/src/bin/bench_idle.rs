@@ -20,7 +20,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Mutex, PoisonError};
+use std::sync::{mpsc, PoisonError};
 use std::time::{Duration, Instant};
 
 use berth_tests::bench;
@@ -37,9 +37,6 @@ const HIDDEN: f64 = 0.2;
 /// After a change of state, the figures settle this long before the window is measured
 /// (the first samples, the list's first paint, WebKit's own start-up work).
 const SETTLE: Duration = Duration::from_secs(8);
-
-static APP_PID: Mutex<Option<u32>> = Mutex::new(None);
-static RUN_FILTER: Mutex<Option<String>> = Mutex::new(None);
 
 struct Options {
     app: PathBuf,
@@ -214,7 +211,7 @@ fn main() {
         Ok(rt) => rt,
         Err(e) => fail(&format!("cannot start the signal handler: {e}")),
     };
-    std::thread::spawn(move || signals.block_on(clean_up_on_signal()));
+    std::thread::spawn(move || signals.block_on(bench::clean_up_on_signal()));
     if let Err(e) = runtime.block_on(run(&options)) {
         fail(&e);
     }
@@ -223,22 +220,6 @@ fn main() {
 fn fail(message: &str) -> ! {
     eprintln!("bench_idle: {message}");
     std::process::exit(1)
-}
-
-async fn clean_up_on_signal() {
-    bench::interrupted().await;
-    eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
-    if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
-        procs::kill_tree(pid, Duration::from_secs(1));
-    }
-    let filter = RUN_FILTER
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    if let Some(filter) = filter {
-        bench::remove_containers(&filter);
-    }
-    std::process::exit(130);
 }
 
 fn print_usage(label: &str, usage: &Usage) {
@@ -267,7 +248,9 @@ async fn run(options: &Options) -> Result<(), String> {
     })?;
     ensure_test_images().map_err(|e| e.to_string())?;
     let bench = TestRun::new("bench-idle");
-    *RUN_FILTER.lock().unwrap_or_else(PoisonError::into_inner) = Some(bench.filter());
+    *bench::RUN_FILTER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(bench.filter());
     let result = measure_all(options, &app, &bench).await;
     print!("cleaning up... ");
     let cleaned = bench.cleanup().map_err(|e| e.to_string());
@@ -404,7 +387,9 @@ impl Launch {
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
-        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = Some(child.id());
+        *bench::APP_PID
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(child.id());
         let (tx, lines) = mpsc::channel();
         if let Some(stderr) = child.stderr.take() {
             // Drains the pipe for the app's whole life, so it never blocks on stderr.
@@ -448,7 +433,9 @@ impl Launch {
     fn stop(&mut self) {
         procs::kill_tree(self.child.id(), Duration::from_secs(2));
         let _ = self.child.wait();
-        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *bench::APP_PID
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 

@@ -19,7 +19,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::sync::{Mutex, PoisonError};
+use std::sync::PoisonError;
 use std::time::{Duration, Instant};
 
 use berth_tests::bench;
@@ -32,10 +32,6 @@ const STARTUP_TARGET: Duration = Duration::from_secs(1);
 const PSS_TARGET_MIB: f64 = 150.0;
 /// How long one launch may take before the benchmark gives up on it.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// What the Ctrl-C handler must undo: the app being measured and this run's containers.
-static APP_PID: Mutex<Option<u32>> = Mutex::new(None);
-static RUN_FILTER: Mutex<Option<String>> = Mutex::new(None);
 
 struct Options {
     app: PathBuf,
@@ -177,7 +173,7 @@ fn main() {
         Ok(rt) => rt,
         Err(e) => fail(&format!("cannot start the signal handler: {e}")),
     };
-    std::thread::spawn(move || runtime.block_on(clean_up_on_signal()));
+    std::thread::spawn(move || runtime.block_on(bench::clean_up_on_signal()));
 
     if let Err(e) = run(&options) {
         fail(&e);
@@ -187,23 +183,6 @@ fn main() {
 fn fail(message: &str) -> ! {
     eprintln!("bench_startup: {message}");
     std::process::exit(1)
-}
-
-/// On Ctrl-C or SIGTERM: stop the app, remove the containers, exit 130.
-async fn clean_up_on_signal() {
-    bench::interrupted().await;
-    eprintln!("\ninterrupted: stopping the app and removing the benchmark's containers...");
-    if let Some(pid) = *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) {
-        procs::kill_tree(pid, Duration::from_secs(1));
-    }
-    let filter = RUN_FILTER
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .clone();
-    if let Some(filter) = filter {
-        bench::remove_containers(&filter);
-    }
-    std::process::exit(130);
 }
 
 fn run(options: &Options) -> Result<(), String> {
@@ -224,7 +203,9 @@ fn run(options: &Options) -> Result<(), String> {
 
     let images = ensure_test_images().map_err(|e| e.to_string())?;
     let bench = TestRun::new("bench");
-    *RUN_FILTER.lock().unwrap_or_else(PoisonError::into_inner) = Some(bench.filter());
+    *bench::RUN_FILTER
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner) = Some(bench.filter());
     println!("app:        {}", app.display());
     println!(
         "engine:     {}",
@@ -423,7 +404,9 @@ impl Launch {
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", app.display()))?;
-        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = Some(child.id());
+        *bench::APP_PID
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(child.id());
         let (tx, lines) = mpsc::channel();
         if let Some(stderr) = child.stderr.take() {
             // Keeps draining the pipe for the app's whole life, so it never blocks on stderr.
@@ -486,7 +469,9 @@ impl Launch {
     fn stop(&mut self) {
         procs::kill_tree(self.child.id(), Duration::from_secs(2));
         let _ = self.child.wait();
-        *APP_PID.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        *bench::APP_PID
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
     }
 }
 
