@@ -14,6 +14,14 @@ vi.mock("../../ipc/stats", async (importOriginal) => ({
 }));
 const mocked = vi.mocked(stats);
 
+// jsdom has no canvas: uPlot's first draw would throw (getContext is null) whenever its lazy import
+// happens to resolve during the run. The readout under test is the card's text, not the plot, so
+// the plot is never made here.
+vi.mock("./uplot", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("./uplot")>()),
+  loadUplot: () => new Promise(() => {}),
+}));
+
 const MIB = 1024 * 1024;
 
 // uPlot asks for the device pixel ratio's media query; jsdom has none.
