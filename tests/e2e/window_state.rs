@@ -1,5 +1,6 @@
 //! Window manners (issue #18): the window's size and position survive Help → Quit and a
-//! restart (tauri-plugin-window-state, its file beside the settings).
+//! restart (tauri-plugin-window-state, its file beside the settings), and so does the view on
+//! screen (the settings' last view).
 
 use std::time::{Duration, Instant};
 
@@ -34,7 +35,19 @@ async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(
         })
         .await?;
         // Help → Quit: no launch runs, so Berth quits at once and saves the window's state.
+        // Help is the view on screen when it quits: the one the restart must show.
         app.click("[data-testid=tab-help]", SETTLE).await?;
+        app.wait_for_css("[data-testid=tab-help][aria-current=page]", SETTLE)
+            .await?;
+        let settings = config.join("settings.json");
+        app.wait_until("the last view saved", SETTLE, |_| {
+            let settings = settings.clone();
+            async move {
+                let text = std::fs::read_to_string(&settings).unwrap_or_default();
+                Ok(text.contains(r#""last_view": "help""#).then_some(()))
+            }
+        })
+        .await?;
         // Berth exits under the click: WebKitWebDriver may answer it with an error (seen: an
         // empty one), so the proof is the saved file, below.
         let _ = app.click("[data-testid=quit-berth]", SETTLE).await;
@@ -70,6 +83,14 @@ async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(
                 (u64::from(RECT.0), u64::from(RECT.1)),
                 "position after the restart"
             );
+            // Not the Containers view Berth starts on by default: the one it was left on.
+            again
+                .wait_for_css("[data-testid=tab-help][aria-current=page]", SETTLE)
+                .await?;
+            again
+                .wait_for_css("[data-testid=quit-berth]", SETTLE)
+                .await?;
+            again.screenshot("window-state-last-view").await?;
             Ok(())
         })
         .await?;

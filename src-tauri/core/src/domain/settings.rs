@@ -136,6 +136,11 @@ pub struct Settings {
     /// chosen; defaulted, so older files load without a migration.
     #[serde(default)]
     pub start_at_login: bool,
+    /// Issue #18: the view on screen when the user last switched, shown again at the next
+    /// start. Written by the UI, read from a file others can edit: a value that is not a
+    /// view's id is dropped (and said) on load, refused on save.
+    #[serde(default)]
+    pub last_view: Option<String>,
 }
 
 fn notify_unhealthy_default() -> bool {
@@ -159,6 +164,7 @@ impl Default for Settings {
             recent_images: Vec::new(),
             first_run_done: false,
             start_at_login: false,
+            last_view: None,
         }
     }
 }
@@ -222,6 +228,18 @@ pub struct Loaded {
     pub migrated: bool,
 }
 
+/// Why `id` cannot be a view's id (the UI's view ids are short lowercase words with
+/// dashes); `None` when it can. Whether it names a view the UI has is the UI's to decide.
+pub fn view_id_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() || id.len() > 32 {
+        return Some("a view's name is 1 to 32 characters");
+    }
+    if !id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        return Some("a view's name is lowercase letters and dashes only");
+    }
+    None
+}
+
 impl Settings {
     /// Checks every field; returns one message per problem.
     pub fn validate(&self) -> Result<(), Vec<String>> {
@@ -244,6 +262,11 @@ impl Settings {
         let (lo, hi) = STATS_HISTORY_SECS;
         if !(lo..=hi).contains(&self.stats_history_secs) {
             errors.push(format!("stats history must be {lo}-{hi} seconds"));
+        }
+        if let Some(view) = &self.last_view {
+            if let Some(why) = view_id_problem(view) {
+                errors.push(format!("last view “{}”: {why}", echo(view)));
+            }
         }
         if self.presets.len() > MAX_PRESETS {
             errors.push(format!("at most {MAX_PRESETS} launch presets"));
@@ -397,8 +420,21 @@ impl Settings {
         let mut dropped = Vec::new();
         let presets: Vec<LaunchPreset> = take_entries(&mut value, "presets", &mut dropped);
         let recent: Vec<RecentImage> = take_entries(&mut value, "recent_images", &mut dropped);
+        // Only a convenience: a bad one is left out, never a reason to set the file aside.
+        let last_view = match value.get_mut("last_view").map(Value::take) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) if view_id_problem(&id).is_none() => Some(id),
+            Some(other) => {
+                dropped.push(format!(
+                    "the last view {} is not a view's name",
+                    echo(&other.to_string())
+                ));
+                None
+            }
+        };
         let mut settings: Settings =
             serde_json::from_value(value).map_err(|e| invalid(e.to_string()))?;
+        settings.last_view = last_view;
         for preset in presets {
             if let Some(problem) = preset.problem() {
                 dropped.push(problem);
@@ -772,6 +808,43 @@ mod tests {
         assert!(s.delete_preset("web"));
         assert!(!s.delete_preset("web"));
         assert_eq!(s.presets.len(), MAX_PRESETS - 1);
+    }
+
+    #[test]
+    fn the_last_view_is_kept_and_a_bad_one_is_dropped_not_the_file() {
+        let mut doc = serde_json::to_value(Settings {
+            last_view: Some("volumes".into()),
+            ..Settings::default()
+        })
+        .unwrap();
+        let loaded = Settings::from_value(doc.clone()).unwrap();
+        assert_eq!(loaded.settings.last_view.as_deref(), Some("volumes"));
+        assert_eq!(loaded.problem, None);
+        // Written by someone else: markup, a path, a number, too long. Each is dropped and
+        // said; the rest of the file (the theme here) loads.
+        doc["theme"] = serde_json::json!("dark");
+        for bad in [
+            serde_json::json!("<img src=x onerror=alert(1)>"),
+            serde_json::json!("../settings"),
+            serde_json::json!(7),
+            serde_json::json!("a".repeat(33)),
+        ] {
+            doc["last_view"] = bad.clone();
+            let loaded = Settings::from_value(doc.clone()).unwrap();
+            assert_eq!(loaded.settings.last_view, None, "{bad}");
+            assert_eq!(loaded.settings.theme, Theme::Dark);
+            let problem = loaded
+                .problem
+                .expect("a dropped last view is said")
+                .to_string();
+            assert!(problem.contains("last view"), "{problem}");
+        }
+        // Saved from the UI: refused the same way.
+        let s = Settings {
+            last_view: Some("Images".into()),
+            ..Settings::default()
+        };
+        assert!(s.validate().unwrap_err()[0].contains("last view"));
     }
 
     #[test]

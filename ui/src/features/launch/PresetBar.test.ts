@@ -35,6 +35,7 @@ function settings(presets: Settings["presets"]): Settings {
     recent_images: [],
     first_run_done: false,
     start_at_login: false,
+    last_view: null,
   } as Settings;
 }
 

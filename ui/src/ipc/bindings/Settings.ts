@@ -42,4 +42,10 @@ first_run_done: boolean,
  * Issue #18: start Berth (in the tray) at login, by an XDG autostart entry. Off unless
  * chosen; defaulted, so older files load without a migration.
  */
-start_at_login: boolean, };
+start_at_login: boolean, 
+/**
+ * Issue #18: the view on screen when the user last switched, shown again at the next
+ * start. Written by the UI, read from a file others can edit: a value that is not a
+ * view's id is dropped (and said) on load, refused on save.
+ */
+last_view: string | null, };
