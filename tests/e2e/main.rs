@@ -75,10 +75,15 @@ fn container_row_in(name: &str, state: &str) -> String {
     format!("{}[data-state={}]", container_row(name), css_str(state))
 }
 
-/// Waits for the lists of a connected engine.
+/// The sidebar's container count: shown once an inventory is known, on whatever view the app
+/// opened (a restart opens the last view, which need not be Containers).
+const INVENTORY_KNOWN: &str = "[data-testid=tab-containers] .count";
+
+/// Waits for the lists of a connected engine, on any view; a fresh launch (its own settings
+/// folder) opens on Containers.
 async fn wait_connected(app: &App) -> Result<(), AppError> {
     app.wait_for_css(CONNECTED, SETTLE).await?;
-    app.wait_for_css(FILTER, SETTLE).await?;
+    app.wait_for_css(INVENTORY_KNOWN, SETTLE).await?;
     Ok(())
 }
 
