@@ -30,6 +30,8 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: "jsdom",
     setupFiles: ["src/test/setup.ts"],
+    // Above the 5 s that waitFor may take (src/test/setup.ts), so a slow wait fails as itself.
+    testTimeout: 15000,
     include: ["src/**/*.test.ts", "vite-plugins/**/*.test.ts"],
   },
 }));
