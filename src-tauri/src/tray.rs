@@ -63,10 +63,9 @@ pub fn setup<R: Runtime>(app: &AppHandle<R>, services: &AppServices) {
                 .map(|r| r.image.clone())
                 .collect();
             let status = services.hub.status();
-            let listed = match services.hub.engine() {
-                Ok(engine) => engine.inventory().await.ok(),
-                Err(_) => None,
-            };
+            // The window's refresh and this one share the hub's kept listing: whichever
+            // comes second re-reads nothing (issue #17).
+            let listed = services.hub.inventory().await.ok();
             let model = build_tray_menu(&status, listed.as_ref(), &recent);
             let handle = app.clone();
             let set = app.run_on_main_thread(move || apply(&handle, &model));

@@ -15,6 +15,7 @@ mod engines_overview;
 mod first_run;
 mod images;
 mod inventory;
+mod inventory_events;
 mod launch;
 mod launch_pull;
 mod layers;

@@ -18,8 +18,8 @@ pub fn engine_status(hub: State<'_, Arc<EngineHub>>) -> EngineStatus {
 
 #[tauri::command]
 pub async fn inventory(hub: State<'_, Arc<EngineHub>>) -> Result<Inventory, IpcError> {
-    let engine = hub.engine()?;
-    Ok(engine.inventory().await?)
+    // Re-reads only what the engine's events named since the last call (issue #17).
+    Ok(hub.inventory().await?)
 }
 
 /// What the UI painted first.

@@ -35,6 +35,20 @@ impl Engine {
         Ok(raw.into_iter().filter_map(container_from_api).collect())
     }
 
+    /// The containers with these full IDs (`docker ps -a --filter id=...`), in any state; an
+    /// ID the engine no longer has is simply missing from the answer. The engine matches the
+    /// filter by prefix, so a caller keeps only the IDs it asked for.
+    pub async fn containers_by_id(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<ContainerSummary>, EngineError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filters = HashMap::from([("id", ids.iter().map(String::as_str).collect())]);
+        self.containers_where(&filters).await
+    }
+
     /// Every image, tagged or dangling, like `docker images` (top-level images only, not
     /// the intermediate layers of local builds, which `docker images -a` adds).
     pub async fn list_images(&self) -> Result<Vec<ImageSummary>, EngineError> {

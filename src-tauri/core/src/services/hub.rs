@@ -1,7 +1,8 @@
 use tokio::sync::watch;
 
-use crate::domain::{EngineProblemKind, EngineStatus};
-use crate::engine::{Engine, EngineError};
+use super::inventory::{InventoryCache, Listings};
+use crate::domain::{EngineProblemKind, EngineStatus, Inventory};
+use crate::engine::{Engine, EngineError, EngineEvent};
 
 /// The current connection, shared by the watcher (which writes it) and every command
 /// (which reads it). Reads never wait on the network.
@@ -11,6 +12,8 @@ pub struct EngineHub {
     engine: watch::Sender<Option<Engine>>,
     /// Bumped by [`EngineHub::reconnect`]; the watcher drops its connection when it changes.
     generation: watch::Sender<u64>,
+    /// The last listing and what changed since ([`super::inventory`]).
+    inventory: InventoryCache,
 }
 
 impl EngineHub {
@@ -21,6 +24,7 @@ impl EngineHub {
             }),
             engine: watch::Sender::new(None),
             generation: watch::Sender::new(0),
+            inventory: InventoryCache::default(),
         }
     }
 
@@ -93,6 +97,30 @@ impl EngineHub {
     }
 
     pub(super) fn set_engine(&self, engine: Option<Engine>) {
-        self.engine.send_replace(engine);
+        if engine.is_some() {
+            // Events may have been missed while there was no connection, or it is another
+            // engine: the next refresh lists everything.
+            self.inventory
+                .new_connection(|| drop(self.engine.send_replace(engine)));
+        } else {
+            self.engine.send_replace(None);
+        }
+    }
+
+    /// The containers and images, re-reading only what the engine's events said changed
+    /// since the last call ([`super::inventory`]); everything on the first call of a
+    /// connection.
+    pub async fn inventory(&self) -> Result<Inventory, EngineError> {
+        self.inventory.refresh(|| self.engine()).await
+    }
+
+    /// The watcher saw `event`: the next [`Self::inventory`] re-reads what it names.
+    pub(super) fn record_event(&self, event: &EngineEvent) {
+        self.inventory.record(event);
+    }
+
+    /// How the inventory refreshes so far were made.
+    pub fn inventory_listings(&self) -> Listings {
+        self.inventory.listings()
     }
 }

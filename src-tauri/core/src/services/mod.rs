@@ -11,6 +11,7 @@ pub mod first_run;
 mod host_ports;
 pub mod host_stats;
 mod hub;
+pub mod inventory;
 pub mod launch;
 pub mod learn;
 pub mod lessons;

@@ -116,7 +116,7 @@ pub async fn run_watcher(
                     sink.inventory_changed();
                 }
                 let ended = tokio::select! {
-                    ended = follow_events(&engine, sink.as_ref(), &config, &cancel) => ended,
+                    ended = follow_events(&engine, &hub, sink.as_ref(), &config, &cancel) => ended,
                     _ = reconnects.changed() => {
                         switching = true;
                         None
@@ -166,6 +166,7 @@ fn random_unit() -> f64 {
 /// Follows the event stream until it fails (returns the reason) or `cancel` fires (None).
 async fn follow_events(
     engine: &Engine,
+    hub: &EngineHub,
     sink: &dyn WatchSink,
     config: &WatcherConfig,
     cancel: &CancellationToken,
@@ -191,6 +192,8 @@ async fn follow_events(
                         sink.container_unhealthy(&sick);
                     }
                     if event.changes_inventory() {
+                        // Recorded before the report: the refresh it causes re-reads this.
+                        hub.record_event(&event);
                         gate.event(Instant::now());
                     }
                 }
