@@ -290,14 +290,14 @@ async fn ports_read_host_to_container_and_columns_sort() -> Result<(), AppError>
         let ports = app
             .wait_for_css(&in_row(&b.name, "row-ports"), SETTLE)
             .await?;
-        // Each published port at its address (loopback for a local engine: a link, #16), then
-        // the exposed one.
+        // Each published port as host port → container port (its address, loopback for a local
+        // engine, is in the link's tooltip, #16), then the exposed one.
         assert_eq!(
             text_of(&ports)
                 .await?
                 .split_whitespace()
                 .collect::<Vec<_>>(),
-            [format!("127.0.0.1:{host_port}→80").as_str(), "8080"]
+            [format!("{host_port}→80").as_str(), "8080"]
         );
         assert_eq!(
             text_of(

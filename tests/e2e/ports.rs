@@ -80,7 +80,14 @@ async fn a_click_on_a_port_opens_its_address_through_the_backend() -> Result<(),
             container_row(&web.name)
         );
         let link = app.wait_for_css(&link_css, SETTLE).await?;
-        assert_eq!(text_of(&link).await?.trim(), format!("127.0.0.1:{port}→80"));
+        // The list's narrow column: host port → container port, the address in the tooltip.
+        assert_eq!(text_of(&link).await?.trim(), format!("{port}→80"));
+        assert_eq!(
+            link.attr("title")
+                .await
+                .during("reading the link's title")?,
+            Some(format!("Open http://127.0.0.1:{port} in the browser"))
+        );
         let side_shown = app
             .wait_for_css(
                 &format!("{} [data-testid=port-address]", container_row(&side.name)),
@@ -89,7 +96,16 @@ async fn a_click_on_a_port_opens_its_address_through_the_backend() -> Result<(),
             .await?;
         assert_eq!(
             text_of(&side_shown).await?.trim(),
-            format!("{gateway}:{side_port}→80")
+            format!("{side_port}→80")
+        );
+        let side_title = side_shown
+            .attr("title")
+            .await
+            .during("reading the address's title")?
+            .unwrap_or_default();
+        assert!(
+            side_title.starts_with(&format!("{gateway}:{side_port}: not opened by Berth")),
+            "{side_title}"
         );
         assert!(
             app.find_all(&format!(

@@ -308,9 +308,12 @@ describe("containers view", () => {
     expect(row.dataset.name).toBe(c.name);
     expect(row.dataset.state).toBe(c.state);
     const ports = row.querySelector<HTMLElement>("[data-testid=row-ports]")!;
-    // At its address (the engine is local: loopback), a link the backend opens (issue #16).
-    expect(ports.textContent?.trim()).toBe("127.0.0.1:8000→80");
-    expect(ports.querySelector("[data-testid=port-link]")?.getAttribute("data-port")).toBe("8000");
+    // Host port → container port in the narrow column; the link (the engine is local: loopback,
+    // issue #16) names its address.
+    expect(ports.textContent?.trim()).toBe("8000→80");
+    const link = ports.querySelector("[data-testid=port-link]");
+    expect(link?.getAttribute("data-port")).toBe("8000");
+    expect(link?.getAttribute("title")).toBe("Open http://127.0.0.1:8000 in the browser");
     expect(ports.title).toBe("0.0.0.0:8000->80/tcp, [::]:8000->80/tcp");
     expect(row.textContent).toContain(c.short_id);
   });
