@@ -46,6 +46,7 @@ mod manage;
 mod networks;
 mod ports;
 mod run_image;
+mod scroll_frames;
 mod settings;
 mod stats;
 mod swarm;
