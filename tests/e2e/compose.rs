@@ -188,6 +188,16 @@ async fn compose_view_shows_acts_on_and_brings_up_a_real_project() -> Result<(),
         // The card goes as soon as the containers have; the confirm closes when the whole
         // removal (its network last) has returned.
         app.wait_gone("[data-testid=compose-remove-confirm]", SETTLE * 3).await?;
+        // What went stays said, with its command, after the card has gone.
+        let gone = app.wait_for_css("[data-testid=compose-gone]", SETTLE).await?;
+        let said = text_of(&gone).await?;
+        assert!(
+            said.contains(&format!("{found}: Removed 3 containers and {found}_default")),
+            "{said}"
+        );
+        app.wait_for_css("[data-testid=compose-gone] [data-testid=compose-gone-cli]", SETTLE)
+            .await?;
+        app.screenshot("compose-removed-message").await?;
         let (containers, networks) = leftovers(&found)?;
         assert!(containers.is_empty() && networks.is_empty(), "{containers} {networks}");
 
