@@ -34,6 +34,7 @@ mod registry;
 mod remote_ssh;
 mod remote_tls;
 mod stats;
+mod stats_streams;
 mod swarm;
 mod terminal;
 mod tray;

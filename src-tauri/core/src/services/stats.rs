@@ -2,15 +2,20 @@
 //! ring, for any number of subscribers.
 //!
 //! Cost-aware sampling, chosen by measurement (`scripts/bench-stats.sh`, Docker 20.10, 2
-//! shared cores, 20 busy containers for 20 s): `docker stats` streaming costs the engine
-//! (dockerd + containerd + shims) about 2.5 CPU-s, because a stream makes the engine sample
-//! every container every second whether anyone looks or not; one-shot polls
-//! (`stream=false&one-shot=true`) of the same 20 each second cost about half of that, and
-//! Berth only polls what is on screen each second (a detail chart, a group's replicas) and
-//! the list's columns of the rows on screen every 10 s. So: one task, one-shot polls, no
-//! stream per container.
+//! shared cores, 20 busy containers for 20 s): a stream makes the engine sample a container
+//! every second whether anyone looks or not, and a one-shot poll (`stream=false&one-shot=true`)
+//! costs the engine about twice a streamed sample. So the list's rows on screen are polled
+//! every 10 s (a column of figures, read, not charted), and what is charted each second (a
+//! detail's charts, a group's replicas) is streamed, one connection per charted container
+//! (at most [`MAX_STREAMS`]), on engines where that is cheaper ([`streams_are_cheaper`]:
+//! Docker; Podman, not measured, keeps polls). Streams open when a container becomes
+//! charted and close when it stops being charted, with the last subscriber, without an
+//! engine or on another one; one that ends, fails or stalls is retried a bounded number of
+//! times and then polled (`stats/streams.rs`). Streamed and polled bodies go through the same
+//! maths and rings.
 //!
-//! One task ([`StatsHub::run`]) owns all sampling; it polls only while someone subscribes
+//! One task ([`StatsHub::run`]) owns all sampling (the stream tasks only hand their bodies
+//! to its next round); it samples only while someone subscribes
 //! (with nobody, it has no timer at all: the window hidden in the tray costs nothing),
 //! only containers that run, and forgets a container when it dies. Subscribers get their
 //! backlog first, then one batch per tick. The host panel's figures are taken at the same
@@ -18,7 +23,7 @@
 //! ([`StatsHub::configure`]) without a restart.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,9 +36,13 @@ use ts_rs::TS;
 
 use super::host_stats::HostSampler;
 use super::sink::Sink;
-use crate::domain::stats::{point, Counters, HostPoint, StatsPoint};
+use crate::domain::stats::{point, Counters, HostPoint, RawStats, StatsPoint};
 use crate::domain::ContainerState;
 use crate::engine::{Engine, EngineError};
+
+mod streams;
+use streams::Streams;
+pub use streams::{streams_are_cheaper, MAX_STREAMS};
 
 /// All the rings together hold at most this many bytes of points, whatever the Settings ask
 /// (they allow 24 h at 250 ms: 345,601 points of 48 bytes, 16 MiB per container, so 50
@@ -118,6 +127,10 @@ pub struct StatsConfig {
     /// costs waiting, not work: at 8 in flight, 20 on-screen containers were sampled only
     /// every ~4 s. Enough in flight to sweep everything on screen within one tick.
     pub concurrency: usize,
+    /// Stream what is charted (the focused ids) where the engine makes that cheaper than a
+    /// poll each focus period ([`streams_are_cheaper`]); `false` polls everything (the
+    /// benchmark's "before").
+    pub stream_charted: bool,
 }
 
 impl Default for StatsConfig {
@@ -128,6 +141,7 @@ impl Default for StatsConfig {
             all_every: Duration::from_secs(10),
             history_bytes: STATS_HISTORY_MAX_BYTES,
             concurrency: 64,
+            stream_charted: true,
         }
     }
 }
@@ -196,6 +210,14 @@ pub struct StatsHub {
     /// Times the sampling task woke on its timer (tests and benchmarks: none while nobody
     /// subscribes).
     wakes: AtomicU64,
+    /// The streams of charted containers (shared with their tasks, which push bodies in;
+    /// never held across an await).
+    streams: Arc<Mutex<Streams>>,
+    /// Stream tasks alive (tests and benchmarks: none after the last chart closed).
+    live_streams: Arc<AtomicUsize>,
+    /// One-shot polls asked of the engine so far (tests and benchmarks: a streamed chart
+    /// makes none).
+    polls: AtomicU64,
 }
 
 /// Milliseconds since the Unix epoch.
@@ -219,11 +241,27 @@ impl StatsHub {
             changed: Notify::new(),
             sampler: Mutex::new(None),
             wakes: AtomicU64::new(0),
+            streams: Arc::new(Mutex::new(Streams::default())),
+            live_streams: Arc::new(AtomicUsize::new(0)),
+            polls: AtomicU64::new(0),
         }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn streams(&self) -> std::sync::MutexGuard<'_, Streams> {
+        lock_streams(&self.streams)
+    }
+
+    /// Containers charted by anyone (sampled at the focus rate).
+    fn charted(&self) -> HashSet<String> {
+        self.lock()
+            .subs
+            .values()
+            .flat_map(|s| s.ids.iter().cloned())
+            .collect()
     }
 
     /// The timing in force.
@@ -363,15 +401,37 @@ impl StatsHub {
     }
 
     pub fn unsubscribe(&self, key: u64) {
-        let mut state = self.lock();
-        state.subs.remove(&key);
-        if state.subs.is_empty() {
-            // Nobody looks: forget the previous samples, so a later subscriber's first
-            // delta is not taken over a long gap. History stays.
-            for s in state.series.values_mut() {
-                s.prev = None;
+        {
+            let mut state = self.lock();
+            state.subs.remove(&key);
+            if state.subs.is_empty() {
+                // Nobody looks: forget the previous samples, so a later subscriber's first
+                // delta is not taken over a long gap. History stays.
+                for s in state.series.values_mut() {
+                    s.prev = None;
+                }
             }
         }
+        // A chart closed (or the window went): its streams close now, not at the next round
+        // (with nobody left there is no next round).
+        let charted = self.charted();
+        self.streams().retain(&charted);
+    }
+
+    /// Streams of charted containers open now (their tasks may take a moment to end: see
+    /// [`Self::live_streams`]).
+    pub fn streams_open(&self) -> usize {
+        self.streams().open_count()
+    }
+
+    /// Stream tasks still running (each holds one connection to the engine).
+    pub fn live_streams(&self) -> usize {
+        self.live_streams.load(Ordering::Relaxed)
+    }
+
+    /// One-shot polls asked of the engine so far.
+    pub fn polls(&self) -> u64 {
+        self.polls.load(Ordering::Relaxed)
     }
 
     /// Times the sampling task has woken on its timer so far.
@@ -435,8 +495,11 @@ impl StatsHub {
         let mut period = self.config().focus_every;
         let mut ticker = ticker(period);
         let mut last_list: Option<Instant> = None;
+        // However the task ends (cancelled, or its future dropped), no stream outlives it.
+        let _close = CloseStreams(self.streams.clone());
         loop {
             if self.subscribers() == 0 {
+                self.streams().close_all();
                 // Nobody looks (the window is hidden, or shows no figures): no timer at all
                 // until someone subscribes (issue #17: hidden in the tray costs nothing).
                 last_list = None;
@@ -497,7 +560,11 @@ impl StatsHub {
         let host = self.sample_host();
         let fresh = match engine {
             Some(engine) => self.poll_containers(engine, list).await,
-            None => Vec::new(),
+            None => {
+                // No engine (down, or switching): no stream stays open on the old one.
+                self.plan_streams(None);
+                Vec::new()
+            }
         };
         if fresh.is_empty() && host.is_none() {
             return;
@@ -559,7 +626,33 @@ impl StatsHub {
         Some(p)
     }
 
-    /// Lists (when `list`) and polls what is due; returns the new points.
+    /// Opens and closes the charted containers' streams for this round (all close without an
+    /// engine, or where polls are cheaper); returns the ids streamed, which are not polled.
+    fn plan_streams(&self, engine: Option<&Engine>) -> HashSet<String> {
+        let charted = self.charted();
+        let config = self.config();
+        let key = engine
+            .filter(|e| config.stream_charted && streams_are_cheaper(e.info(), config.focus_every))
+            .map(|e| streams::engine_key(e.info()));
+        let plan = self
+            .streams()
+            .plan(&charted, key.as_deref(), Instant::now());
+        if let Some(engine) = engine {
+            for open in plan.open {
+                self.live_streams.fetch_add(1, Ordering::Relaxed);
+                tokio::spawn(pump(
+                    engine.clone(),
+                    open,
+                    self.streams.clone(),
+                    LiveStream(self.live_streams.clone()),
+                ));
+            }
+        }
+        plan.streamed
+    }
+
+    /// Lists (when `list`), polls what is due and takes what the streams sent; returns the
+    /// new points.
     async fn poll_containers(&self, engine: &Engine, list: bool) -> Vec<StatsUpdate> {
         // Listing every container is only needed for `all`; listed rows name themselves.
         let want_all = list && self.lock().subs.values().any(|s| s.all);
@@ -578,7 +671,7 @@ impl StatsHub {
                 Err(e) => tracing::debug!(error = %e, "stats: listing failed"),
             }
         }
-        let (due, concurrency) = {
+        let (due, concurrency, period) = {
             let state = self.lock();
             let mut due: HashSet<String> = state
                 .subs
@@ -599,29 +692,43 @@ impl StatsHub {
                     .filter(|(_, s)| s.prev.is_some() && s.points.is_empty())
                     .map(|(id, _)| id.clone()),
             );
-            (
-                due.into_iter().collect::<Vec<_>>(),
-                state.config.concurrency,
-            )
+            (due, state.config.concurrency, state.config.focus_every)
         };
-        if due.is_empty() {
+        let streamed = self.plan_streams(Some(engine));
+        let due: Vec<String> = due
+            .into_iter()
+            .filter(|id| !streamed.contains(id))
+            .collect();
+        self.polls.fetch_add(due.len() as u64, Ordering::Relaxed);
+        let mut results: Vec<(String, Result<RawStats, EngineError>, f64, bool)> =
+            futures_util::stream::iter(due)
+                .map(|id| async move {
+                    let raw = engine.stats_once(&id).await;
+                    (id, raw, now_ms(), false)
+                })
+                .buffer_unordered(concurrency.max(1))
+                .collect()
+                .await;
+        // Taken after the polls, so what arrived meanwhile is in this round. At a focus
+        // period over the engine's 1 s, one body per container keeps the rate asked.
+        let newest_only = period > Duration::from_millis(1500);
+        results.extend(
+            self.streams()
+                .drain(newest_only)
+                .into_iter()
+                .map(|(id, raw, at)| (id, Ok(raw), at, true)),
+        );
+        if results.is_empty() {
             return Vec::new();
         }
-        let results: Vec<(String, Result<_, EngineError>, f64)> = futures_util::stream::iter(due)
-            .map(|id| async move {
-                let raw = engine.stats_once(&id).await;
-                (id, raw, now_ms())
-            })
-            .buffer_unordered(concurrency.max(1))
-            .collect()
-            .await;
+        let mut seen = Vec::new();
 
         let mut state = self.lock();
         let before = state.series.len();
         let cap = state.ring_cap();
         let history = state.config.history;
         let mut fresh: Vec<StatsUpdate> = Vec::new();
-        for (id, raw, at) in results {
+        for (id, raw, at, from_stream) in results {
             let raw = match raw {
                 Ok(raw) => raw,
                 Err(EngineError::NotFound { .. }) => {
@@ -639,7 +746,11 @@ impl StatsHub {
                 // Not running: a stopped container answers with zeros.
                 state.series.remove(&id);
                 state.running.remove(&id);
+                seen.push((id, false));
                 continue;
+            }
+            if !from_stream {
+                seen.push((id.clone(), true));
             }
             let series = state.series.entry(id.clone()).or_insert_with(|| Series {
                 prev: None,
@@ -660,8 +771,59 @@ impl StatsHub {
         if state.series.len() > before {
             state.trim_all();
         }
+        drop(state);
+        let mut streams = self.streams();
+        for (id, running) in seen {
+            streams.seen(&id, running);
+        }
         fresh
     }
+}
+
+fn lock_streams(streams: &Mutex<Streams>) -> std::sync::MutexGuard<'_, Streams> {
+    streams.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Closes every stream when the sampling task ends.
+struct CloseStreams(Arc<Mutex<Streams>>);
+impl Drop for CloseStreams {
+    fn drop(&mut self) {
+        lock_streams(&self.0).close_all();
+    }
+}
+
+/// Counts a stream task as alive until it ends (or is dropped unpolled).
+struct LiveStream(Arc<AtomicUsize>);
+impl Drop for LiveStream {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// One charted container's stream: pushes each body for the next round until the hub closes
+/// it (`cancel`, or the stream no longer open), or the engine ends it (the round sees it ended
+/// and retries or polls).
+async fn pump(
+    engine: Engine,
+    open: streams::ToOpen,
+    streams: Arc<Mutex<Streams>>,
+    _live: LiveStream,
+) {
+    let streams::ToOpen {
+        id,
+        generation,
+        cancel,
+    } = open;
+    let result = tokio::select! {
+        () = cancel.cancelled() => return,
+        r = engine.stats_stream(&id, |raw| {
+            lock_streams(&streams).push(&id, generation, raw, now_ms(), Instant::now())
+        }) => r,
+    };
+    if let Err(e) = result {
+        tracing::debug!(error = %e, id, "stats: stream failed");
+    }
+    lock_streams(&streams).end(&id, generation);
 }
 
 /// `batch` cut into batches of at most `max_points` points (containers' and host's
@@ -972,6 +1134,78 @@ mod tests {
         assert_eq!(hub.wakes(), after, "it kept waking after the last left");
         cancel.cancel();
         task.await.unwrap();
+    }
+
+    /// What stops the 1 s polls stops the streams: a chart closing, the last subscriber
+    /// leaving (the window hidden), the engine going away.
+    #[tokio::test]
+    async fn unwatching_the_last_subscriber_or_no_engine_closes_the_streams() {
+        let hub = StatsHub::new(StatsConfig::default());
+        let sink = || Arc::new(KeepAll(Mutex::new(Vec::new())));
+        let a = hub.subscribe(vec!["x".into(), "y".into()], false, sink());
+        let b = hub.subscribe(vec!["y".into()], false, sink());
+        let open = |hub: &StatsHub| {
+            hub.streams()
+                .plan(&hub.charted(), Some("k"), Instant::now())
+        };
+        let plan = open(&hub);
+        assert_eq!(hub.streams_open(), 2);
+        let cancel = |id: &str| {
+            plan.open
+                .iter()
+                .find(|o| o.id == id)
+                .unwrap()
+                .cancel
+                .clone()
+        };
+        hub.unsubscribe(a);
+        assert!(cancel("x").is_cancelled(), "x is no longer charted");
+        assert!(!cancel("y").is_cancelled(), "y still is");
+        assert_eq!(hub.streams_open(), 1);
+        hub.unsubscribe(b);
+        assert!(cancel("y").is_cancelled());
+        assert_eq!(hub.streams_open(), 0);
+
+        let c = hub.subscribe(vec!["z".into()], false, sink());
+        open(&hub);
+        assert_eq!(hub.streams_open(), 1);
+        hub.round_with(None, false).await;
+        assert_eq!(hub.streams_open(), 0, "no engine, no stream");
+        hub.unsubscribe(c);
+    }
+
+    /// The sampling task ending (cancelled, or dropped) leaves no stream open.
+    #[tokio::test(start_paused = true)]
+    async fn streams_close_when_the_sampling_task_ends() {
+        let hub = Arc::new(StatsHub::new(StatsConfig::default()));
+        let _key = hub.subscribe(
+            vec!["x".into()],
+            false,
+            Arc::new(KeepAll(Mutex::new(Vec::new()))),
+        );
+        let cancel = CancellationToken::new();
+        let task = tokio::spawn(hub.clone().run(
+            || {
+                Err(EngineError::Unreachable {
+                    endpoint: "test".into(),
+                    reason: "no engine in this test".into(),
+                })
+            },
+            cancel.clone(),
+        ));
+        // Past the first round (its tick is immediate; the clock is paused, so no second one
+        // comes): only the task's ending can close what is opened now.
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(hub.wakes(), 1);
+        let plan = hub
+            .streams()
+            .plan(&hub.charted(), Some("k"), Instant::now());
+        cancel.cancel();
+        task.await.unwrap();
+        assert!(plan.open[0].cancel.is_cancelled());
+        assert_eq!(hub.streams_open(), 0);
     }
 
     #[test]
