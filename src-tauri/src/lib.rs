@@ -44,10 +44,15 @@ pub fn run(minimized: bool) {
     } else {
         tracing::warn!("no D-Bus session bus: running without the single-instance check");
     }
-    // Issue #18: the window's size and position across restarts.
-    builder = builder.plugin(window_state::plugin());
+    // Issue #18: the window's size and position across restarts, from a file checked first.
+    let context = tauri::generate_context!();
+    let state_file = window_state::file_path(&context.config().identifier);
+    if let Some(file) = &state_file {
+        window_state::check_file(file);
+    }
+    builder = builder.plugin(window_state::plugin(state_file.as_deref()));
     let (builder, services) = app_builder(builder, clock, Desktop::WithTray);
-    let app = match builder.build(tauri::generate_context!()) {
+    let app = match builder.build(context) {
         Ok(app) => app,
         Err(e) => {
             tracing::error!(error = %e, "Berth could not start its window");

@@ -97,3 +97,42 @@ async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(
     again.close().await;
     Ok(())
 }
+
+/// Anything may write the window-state file: one asking for a window a million pixels wide is
+/// kept aside before the plugin reads it, and the window opens at its default size (1200x760).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absurd_window_state_is_kept_aside() -> Result<(), AppError> {
+    let name = "an_absurd_window_state_is_kept_aside";
+    let config = artifacts_dir().join(format!("{name}.settings"));
+    let _ = std::fs::remove_dir_all(&config);
+    std::fs::create_dir_all(&config).map_err(|e| AppError::Setup(e.to_string()))?;
+    let bad = r#"{"main":{"width":1000000,"height":900000,"x":0,"y":0,"prev_x":0,"prev_y":0,"maximized":false,"visible":true,"decorated":true,"fullscreen":false}}"#;
+    std::fs::write(config.join("window-state.json"), bad)
+        .map_err(|e| AppError::Setup(e.to_string()))?;
+    let config_env = config.to_string_lossy().to_string();
+    let app = App::launch(name, &[("BERTH_CONFIG_DIR", Some(config_env.as_str()))]).await?;
+    app.check(async {
+        wait_connected(&app).await?;
+        let (_, _, w, h) = app
+            .client()
+            .get_window_rect()
+            .await
+            .during("reading the window's rect")?;
+        assert_eq!((w, h), (1200, 760), "the default size");
+        let kept: Vec<String> = std::fs::read_dir(&config)
+            .map_err(|e| AppError::Setup(e.to_string()))?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.starts_with("window-state.json.bad-"))
+            .collect();
+        assert_eq!(kept.len(), 1, "kept aside once: {kept:?}");
+        assert_eq!(
+            std::fs::read_to_string(config.join(&kept[0]))
+                .map_err(|e| AppError::Setup(e.to_string()))?,
+            bad
+        );
+        Ok(())
+    })
+    .await?;
+    app.close().await;
+    Ok(())
+}
