@@ -11,13 +11,20 @@ use crate::{wait_connected, SETTLE};
 /// What the window is moved and resized to: neither the default size (1200x760) nor position.
 const RECT: (u32, u32, u32, u32) = (40, 30, 980, 640);
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(), AppError> {
-    let name = "the_window_size_and_position_survive_a_quit_and_a_restart";
+/// An empty settings folder of the test's own (kept in the artifacts for a look after a
+/// failure), and its path as `BERTH_CONFIG_DIR` wants it.
+fn fresh_config(name: &str) -> Result<(std::path::PathBuf, String), AppError> {
     let config = artifacts_dir().join(format!("{name}.settings"));
     let _ = std::fs::remove_dir_all(&config);
     std::fs::create_dir_all(&config).map_err(|e| AppError::Setup(e.to_string()))?;
-    let config_env = config.to_string_lossy().to_string();
+    let env = config.to_string_lossy().to_string();
+    Ok((config, env))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(), AppError> {
+    let name = "the_window_size_and_position_survive_a_quit_and_a_restart";
+    let (config, config_env) = fresh_config(name)?;
     let env = [("BERTH_CONFIG_DIR", Some(config_env.as_str()))];
     let state_file = config.join("window-state.json");
 
@@ -103,13 +110,10 @@ async fn the_window_size_and_position_survive_a_quit_and_a_restart() -> Result<(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_absurd_window_state_is_kept_aside() -> Result<(), AppError> {
     let name = "an_absurd_window_state_is_kept_aside";
-    let config = artifacts_dir().join(format!("{name}.settings"));
-    let _ = std::fs::remove_dir_all(&config);
-    std::fs::create_dir_all(&config).map_err(|e| AppError::Setup(e.to_string()))?;
+    let (config, config_env) = fresh_config(name)?;
     let bad = r#"{"main":{"width":1000000,"height":900000,"x":0,"y":0,"prev_x":0,"prev_y":0,"maximized":false,"visible":true,"decorated":true,"fullscreen":false}}"#;
     std::fs::write(config.join("window-state.json"), bad)
         .map_err(|e| AppError::Setup(e.to_string()))?;
-    let config_env = config.to_string_lossy().to_string();
     let app = App::launch(name, &[("BERTH_CONFIG_DIR", Some(config_env.as_str()))]).await?;
     app.check(async {
         wait_connected(&app).await?;
