@@ -1,4 +1,4 @@
-//! Stats benchmark (scripts/bench-stats.sh): 20 running containers watched for 20 s, three
+//! Stats benchmark (scripts/bench-stats.sh): 20 running containers watched for 20 s, several
 //! ways, in one run on the same engine:
 //!
 //! (a) Berth's stats hub (in this process) as the app uses it with the container list open:
@@ -6,15 +6,17 @@
 //!     (10 s), plus one open container detail (its charts and the host panel) at 1 s;
 //! (b) Berth's hub with all 20 charted at 1 s (the dearest case: every container on screen,
 //!     e.g. a launch group of 20 with its charts open);
+//!     each of (a) and (b) twice: "before", everything one-shot polls, and as the hub runs
+//!     now, what is charted streamed (on Docker; issue #17);
 //! (c) `docker stats` streaming the same 20;
 //! (0) nobody watching, first: the engine's baseline over the same time (idle shims, other
 //!     clients of a shared engine), which every row includes.
 //!
 //! Prints the CPU seconds of the engine (dockerd + containerd + shims, utime+stime deltas
 //! from /proc/<pid>/stat) and of the watcher, and each Berth case's ratio to `docker stats`
-//! (target: Berth <= 0.5x). Then the RSS of this process holding 15 minutes of 1 s history for
-//! 50 containers (synthesised into the hub's rings). A benchmark, not a test: it fails only
-//! when it cannot measure.
+//! (target: Berth <= 0.5x), each with the host's load average. Then the RSS of this process
+//! holding 15 minutes of 1 s history for 50 containers (synthesised into the hub's rings). A
+//! benchmark, not a test: it fails only when it cannot measure.
 //! Usage: bench_stats [--containers N] [--seconds N] [--rounds N (3)]
 
 use std::process::{Command, Stdio};
@@ -82,13 +84,77 @@ impl Sink<StatsBatch> for Discard {
     }
 }
 
-/// Runs `hub` for `seconds`; returns the engine's and this process's CPU seconds meanwhile.
+/// One case's figures.
+#[derive(Clone, Copy, Default)]
+struct Case {
+    /// CPU seconds of the engine (dockerd, containerd, shims).
+    engine: f64,
+    /// CPU seconds of the watcher (this process for Berth's hub, the CLI for docker stats).
+    watcher: f64,
+    /// Points the hub recorded.
+    points: usize,
+    /// One-shot polls the hub asked.
+    polls: u64,
+    /// The host's 1-min load average at the end.
+    load: f64,
+}
+
+impl Case {
+    fn total(&self) -> f64 {
+        self.engine + self.watcher
+    }
+}
+
+const CASES: usize = 6;
+const IDLE: usize = 0;
+const LIST_POLLED: usize = 1;
+const LIST: usize = 2;
+const ALL_POLLED: usize = 3;
+const ALL: usize = 4;
+const CLI: usize = 5;
+const NAMES: [&str; CASES] = [
+    "(0) nobody watching",
+    "(a) before: list + detail, polls",
+    "(a) list + detail, chart streamed",
+    "(b) before: 20 charted, polls",
+    "(b) 20 charted, streamed",
+    "(c) docker stats",
+];
+const LONG_NAMES: [&str; CASES] = [
+    "(0) nobody watching (the engine's baseline)",
+    "(a) before: list of 20 + detail, all polled",
+    "(a) list of 20 + one detail, chart streamed",
+    "(b) before: all 20 charted, polled each s",
+    "(b) all 20 charted, streamed",
+    "(c) docker stats, streaming the 20",
+];
+
+/// The hub's default timing; `streams: false` polls what is charted too (the "before").
+fn config(streams: bool) -> StatsConfig {
+    StatsConfig {
+        stream_charted: streams,
+        ..StatsConfig::default()
+    }
+}
+
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Runs `hub` for `seconds`; returns the engine's and this process's CPU seconds meanwhile,
+/// and the points and polls the hub made.
 async fn measure(
     hub: &Arc<StatsHub>,
     engine: &Engine,
     pids: &[u32],
     seconds: u64,
-) -> Res<(f64, f64)> {
+    ids: &[String],
+) -> Res<Case> {
     let cancel = CancellationToken::new();
     let me = std::process::id();
     let (e0, m0) = (engine_ticks(pids), ticks(me));
@@ -99,10 +165,14 @@ async fn measure(
     tokio::time::sleep(Duration::from_secs(seconds)).await;
     cancel.cancel();
     task.await?;
-    Ok((
-        secs(engine_ticks(pids) - e0),
-        secs(ticks(me).saturating_sub(m0)),
-    ))
+    // The stream tasks end once cancelled; their CPU is counted up to here.
+    Ok(Case {
+        engine: secs(engine_ticks(pids) - e0),
+        watcher: secs(ticks(me).saturating_sub(m0)),
+        points: ids.iter().map(|id| hub.history(id).len()).sum(),
+        polls: hub.polls(),
+        load: load_average(),
+    })
 }
 
 fn rss_kib() -> u64 {
@@ -145,50 +215,56 @@ async fn main() -> Res {
         pids.len()
     );
 
-    // Each round runs (0), (a), (b), (c) in turn; the engine is shared with other clients, so
-    // with several rounds the least CPU of each case is reported (contention only adds), and
-    // every round's figures are printed too.
-    let mut best = [(f64::MAX, 0.0, 0usize); 4];
+    // Each round runs every case in turn; the engine is shared with other clients, so with
+    // several rounds the least CPU of each case is reported (contention only adds), and every
+    // round's figures are printed too, each with the host's load average at its end.
+    let mut best = [Case::default(); CASES];
     for round in 1..=rounds {
-        let mut this = [(0.0, 0.0, 0usize); 4];
+        let mut this = [Case::default(); CASES];
 
         // (0) Nobody watching: what the engine spends anyway (idle shims, other clients).
         let e0 = engine_ticks(&pids);
         tokio::time::sleep(Duration::from_secs(seconds)).await;
-        this[0] = (secs(engine_ticks(&pids) - e0), 0.0, 0);
+        this[IDLE] = Case {
+            engine: secs(engine_ticks(&pids) - e0),
+            load: load_average(),
+            ..Case::default()
+        };
 
-        // (a) The list open: every running container at the list rate, one detail at 1 s.
-        let hub = Arc::new(StatsHub::new(StatsConfig::default()));
-        // The list names the running rows it shows (20 rows fit on screen), polled at the
-        // list rate; the open detail charts one at the focus rate.
-        let list = hub.subscribe_to(
-            Watch {
-                listed: ids.clone(),
-                ..Default::default()
-            },
-            Arc::new(Discard),
-        );
-        let detail = hub.subscribe_to(
-            Watch {
-                ids: ids.iter().take(1).cloned().collect(),
-                host: true,
-                ..Default::default()
-            },
-            Arc::new(Discard),
-        );
-        let (e, w) = measure(&hub, &engine, &pids, seconds).await?;
-        this[1] = (e, w, ids.iter().map(|id| hub.history(id).len()).sum());
-        hub.unsubscribe(list);
-        hub.unsubscribe(detail);
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        for (slot, streams) in [(LIST_POLLED, false), (LIST, true)] {
+            // (a) The list open: the rows on screen at the list rate, one detail at 1 s.
+            let hub = Arc::new(StatsHub::new(config(streams)));
+            // The list names the running rows it shows (20 rows fit on screen), polled at
+            // the list rate; the open detail charts one at the focus rate.
+            let list = hub.subscribe_to(
+                Watch {
+                    listed: ids.clone(),
+                    ..Default::default()
+                },
+                Arc::new(Discard),
+            );
+            let detail = hub.subscribe_to(
+                Watch {
+                    ids: ids.iter().take(1).cloned().collect(),
+                    host: true,
+                    ..Default::default()
+                },
+                Arc::new(Discard),
+            );
+            this[slot] = measure(&hub, &engine, &pids, seconds, &ids).await?;
+            hub.unsubscribe(list);
+            hub.unsubscribe(detail);
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
 
-        // (b) All 20 charted at 1 s.
-        let hub = Arc::new(StatsHub::new(StatsConfig::default()));
-        let key = hub.subscribe(ids.clone(), false, Arc::new(Discard));
-        let (e, w) = measure(&hub, &engine, &pids, seconds).await?;
-        this[2] = (e, w, ids.iter().map(|id| hub.history(id).len()).sum());
-        hub.unsubscribe(key);
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        for (slot, streams) in [(ALL_POLLED, false), (ALL, true)] {
+            // (b) All 20 charted at 1 s.
+            let hub = Arc::new(StatsHub::new(config(streams)));
+            let key = hub.subscribe(ids.clone(), false, Arc::new(Discard));
+            this[slot] = measure(&hub, &engine, &pids, seconds, &ids).await?;
+            hub.unsubscribe(key);
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        }
 
         // (c) `docker stats`, streaming.
         let e0 = engine_ticks(&pids);
@@ -199,76 +275,65 @@ async fn main() -> Res {
             .stderr(Stdio::null())
             .spawn()?;
         tokio::time::sleep(Duration::from_secs(seconds)).await;
-        this[3] = (secs(engine_ticks(&pids) - e0), secs(ticks(child.id())), 0);
+        this[CLI] = Case {
+            engine: secs(engine_ticks(&pids) - e0),
+            watcher: secs(ticks(child.id())),
+            load: load_average(),
+            ..Case::default()
+        };
         let _ = child.kill();
         let _ = child.wait();
         tokio::time::sleep(Duration::from_secs(2)).await;
 
-        println!(
-            "  round {round}: total CPU-s (0) {:.2}  (a) {:.2}  (b) {:.2}  (c) {:.2}",
-            this[0].0,
-            this[1].0 + this[1].1,
-            this[2].0 + this[2].1,
-            this[3].0 + this[3].1
-        );
+        let cli = this[CLI].total().max(0.01);
+        println!("  round {round}: total CPU-s, ratio to docker stats [load average]");
+        for (i, case) in this.iter().enumerate() {
+            println!(
+                "    {:<34} {:>6.2} {:>6.2}x  [{:.2}]",
+                NAMES[i],
+                case.total(),
+                case.total() / cli,
+                case.load
+            );
+        }
         for (b, t) in best.iter_mut().zip(this) {
-            if t.0 + t.1 < b.0 + b.1 {
+            if round == 1 || t.total() < b.total() {
                 *b = t;
             }
         }
     }
-    let [(idle_engine, _, _), (list_engine, list_self, list_points), (all_engine, all_self, all_points), (cli_engine, cli_self, _)] =
-        best;
     if rounds > 1 {
         println!("  least of {rounds} rounds per case:");
     }
 
-    let cli_total = cli_engine + cli_self;
-    let row = |name: &str, engine: f64, watcher: f64, note: String| {
-        let total = engine + watcher;
-        let ratio = if name.starts_with("(c)") {
-            String::from("    1.00x")
-        } else {
-            format!("{:>8.2}x", total / cli_total.max(0.01))
+    let cli_total = best[CLI].total();
+    println!(
+        "  {:<44} {:>9} {:>10} {:>7} {:>9}  {:>5}",
+        "", "engine", "watcher", "total", "ratio", "load"
+    );
+    for (i, case) in best.iter().enumerate() {
+        let ratio = match i {
+            CLI => String::from("    1.00x"),
+            IDLE => String::new(),
+            _ => format!("{:>8.2}x", case.total() / cli_total.max(0.01)),
         };
-        println!("  {name:<44} {engine:>9.2} {watcher:>10.2} {total:>7.2} {ratio}  {note}");
-    };
+        let note = match i {
+            IDLE => String::from("included in every row above"),
+            CLI => String::new(),
+            _ => format!("{} points, {} one-shot polls", case.points, case.polls),
+        };
+        println!(
+            "  {:<44} {:>9.2} {:>10.2} {:>7.2} {ratio:>9}  {:>5.2}  {note}",
+            LONG_NAMES[i],
+            case.engine,
+            case.watcher,
+            case.total(),
+            case.load
+        );
+    }
     println!(
-        "  {:<44} {:>9} {:>10} {:>7} {:>9}",
-        "", "engine", "watcher", "total", "ratio"
-    );
-    row(
-        "(a) Berth, list of 20 + one open detail",
-        list_engine,
-        list_self,
-        format!("{list_points} points"),
-    );
-    row(
-        "(b) Berth, all 20 charted each second",
-        all_engine,
-        all_self,
-        format!("{all_points} points"),
-    );
-    row(
-        "(c) docker stats, streaming the 20",
-        cli_engine,
-        cli_self,
-        String::new(),
-    );
-    row(
-        "(0) nobody watching (the engine's baseline)",
-        idle_engine,
-        0.0,
-        String::from("included in every row above"),
-    );
-    println!("  CPU seconds; ratio = total / docker stats' total (target <= 0.5x)");
-    println!(
-        "  host load average (1 min) at the end: {} (other work on the machine inflates every row)",
-        std::fs::read_to_string("/proc/loadavg")
-            .unwrap_or_default()
-            .split_whitespace()
-            .next()
-            .unwrap_or("?")
+        "  CPU seconds; ratio = total / docker stats' total (target <= 0.5x); load = the host's \
+         1-min load average at the end of that measurement (other work inflates every row)"
     );
     drop(run);
     let _ = docker(["version", "--format", "{{.Server.Version}}"]);

@@ -628,6 +628,9 @@ impl StatsHub {
 
     /// Opens and closes the charted containers' streams for this round (all close without an
     /// engine, or where polls are cheaper); returns the ids streamed, which are not polled.
+    /// A stream opened now is polled this once: its first body comes only at the engine's
+    /// next collector tick, and carries no previous sample, so the poll gives its first point
+    /// a round sooner (and a series at once).
     fn plan_streams(&self, engine: Option<&Engine>) -> HashSet<String> {
         let charted = self.charted();
         let config = self.config();
@@ -637,8 +640,10 @@ impl StatsHub {
         let plan = self
             .streams()
             .plan(&charted, key.as_deref(), Instant::now());
+        let mut streamed = plan.streamed;
         if let Some(engine) = engine {
             for open in plan.open {
+                streamed.remove(&open.id);
                 self.live_streams.fetch_add(1, Ordering::Relaxed);
                 tokio::spawn(pump(
                     engine.clone(),
@@ -648,7 +653,7 @@ impl StatsHub {
                 ));
             }
         }
-        plan.streamed
+        streamed
     }
 
     /// Lists (when `list`), polls what is due and takes what the streams sent; returns the
@@ -777,6 +782,13 @@ impl StatsHub {
             streams.seen(&id, running);
         }
         fresh
+    }
+}
+
+/// A hub dropped (its rounds driven by hand, without [`StatsHub::run`]) leaves no stream.
+impl Drop for StatsHub {
+    fn drop(&mut self) {
+        self.streams().close_all();
     }
 }
 
