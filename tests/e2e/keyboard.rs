@@ -1,6 +1,6 @@
 //! Berth driven by the keyboard alone (issue #18): a scripted session that launches a group,
-//! stops one of its containers and opens that container's logs, through the command palette
-//! and WebDriver key actions only (no click, no element send-keys).
+//! stops one of its containers, opens that container's logs and stops the rest of the group,
+//! through the command palette and WebDriver key actions only (no click, no element send-keys).
 
 use std::time::{Duration, Instant};
 
@@ -200,6 +200,32 @@ async fn a_group_launched_stopped_and_its_logs_opened_with_the_keyboard_only(
         app.wait_for_css(&format!("{detail} [data-testid=logs-pane]"), SETTLE)
             .await?;
         app.wait_focus(&detail, SETTLE).await?;
+
+        // 4. "stop group <name>" stops the rest of the group, as the group's Stop button does
+        // (the Groups view shows it, with the group focused).
+        palette_run(
+            &app,
+            &format!("stop group {}", run.name("kb")),
+            &format!("group:launch:{group_label}:stop"),
+        )
+        .await?;
+        app.wait_for_css(
+            &format!(
+                "[data-testid=group][data-group={}][data-running='0']",
+                css_str(&group_label)
+            ),
+            SETTLE * 3,
+        )
+        .await?;
+        let still = docker([
+            "ps",
+            "-q",
+            "--filter",
+            &run.filter(),
+            "--filter",
+            "status=running",
+        ])?;
+        assert_eq!(still.lines().count(), 0, "the whole group stopped");
 
         // The list answers the arrow keys too: Tab into the list, then ↓ moves the focus row
         // by row (with its ring drawn, for the screenshot).

@@ -2,12 +2,13 @@
  * The groups view shows the groups the backend found (launch groups and Compose projects),
  * scales only what can scale, and acts on a group by its reference.
  */
-import { fireEvent, render } from "@testing-library/svelte";
+import { fireEvent, render, waitFor } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import { makeInventory } from "../../dev/fixtures";
 import * as ipc from "../../ipc/groups";
 import type { Group } from "../../ipc/groups";
+import { groupRequests } from "./groupRequests.svelte";
 import GroupsView from "./GroupsView.svelte";
 
 vi.mock("../../ipc/groups", async (importOriginal) => ({
@@ -52,6 +53,15 @@ describe("GroupsView", () => {
     const { getAllByTestId } = render(GroupsView, { props: { groups: inventory.groups, containers: inventory.containers } });
     await fireEvent.click(getAllByTestId("group-stop")[0]!);
     expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "compose_project", project: "acme" }, "stop", { removeVolumes: false });
+  });
+
+  it("runs a Stop asked for in the command palette as its button would, once", async () => {
+    groupRequests.ask(launch.key, "stop");
+    const { getAllByTestId } = render(GroupsView, { props: { groups: [launch], containers: inventory.containers } });
+    await waitFor(() => expect(mocked.groupAction).toHaveBeenCalledWith({ kind: "launch", group: "g1" }, "stop", { removeVolumes: false }));
+    expect(groupRequests.pending).toBeNull();
+    expect(getAllByTestId("group")).toHaveLength(1);
+    expect(mocked.groupAction).toHaveBeenCalledTimes(1);
   });
 
   it("Remove all names every member and asks first; Cancel (focused) and Escape remove nothing", async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { VIEWS } from "../../app/views";
 import { makeInventory } from "../../dev/fixtures";
 import type { ContainerSummary } from "../../ipc/containers";
+import type { Group } from "../../ipc/groups";
 import { rank } from "./match";
 import { buildItems, type PaletteHost } from "./registry";
 
@@ -24,11 +25,29 @@ function host(): PaletteHost {
     launch: vi.fn(),
     runImage: vi.fn(),
     openGroup: vi.fn(),
+    groupAction: vi.fn(),
   };
 }
 
+const group = (name: string, running: number, total: number): Group => ({
+  kind: "launch",
+  reference: { kind: "launch", group: `g-${name}` },
+  key: `launch:g-${name}`,
+  name,
+  image: "nginx:latest",
+  selector: { has: [], equal: {}, not_equal: {} },
+  members: [],
+  running,
+  total,
+  scaling: "launch_spec",
+  spec: null,
+});
+const half = group("shop", 1, 3);
+const idle = group("batch", 0, 2);
+const full = group("api", 2, 2);
+
 function build(h: PaletteHost) {
-  return buildItems({ views: VIEWS, containers: [web30, web3, stopped], images: [nginx], groups: [] }, h);
+  return buildItems({ views: VIEWS, containers: [web30, web3, stopped], images: [nginx], groups: [half, idle, full] }, h);
 }
 
 describe("palette registry", () => {
@@ -74,6 +93,18 @@ describe("palette registry", () => {
     expect(items.map((i) => i.title)).toEqual(VIEWS.map((v) => v.label));
     expect(items.find((i) => i.title === "Containers")?.shortcut).toBe("Ctrl+1");
     expect(items.find((i) => i.title === "Settings")?.shortcut).toBe("Ctrl+,");
+  });
+
+  it("'stop shop' stops the group through the host, and only what applies is offered", () => {
+    const h = host();
+    const [first] = rank("stop shop", build(h));
+    expect(first?.item.title).toBe("Stop group shop");
+    first?.item.run();
+    expect(h.groupAction).toHaveBeenCalledWith(half, "stop");
+    const titles = build(host()).map((i) => i.title);
+    expect(titles).toEqual(expect.arrayContaining(["Start group shop", "Start group batch", "Stop group api"]));
+    expect(titles).not.toContain("Stop group batch");
+    expect(titles).not.toContain("Start group api");
   });
 
   it("item ids are unique", () => {

@@ -9,6 +9,7 @@ import type { ContainerSummary } from "../../ipc/containers";
 import type { Group } from "../../ipc/groups";
 import type { ImageSummary } from "../../ipc/images";
 import { ACTION_LABELS, actionApplies, type ActionKind } from "../containers/actions";
+import type { RequestedAction } from "../launch/groupRequests.svelte";
 import type { Matchable } from "./match";
 import { LIST_KEYS, VIEW_SHORTCUTS } from "./shortcuts";
 
@@ -33,6 +34,8 @@ export interface PaletteHost {
   launch: (reference: string) => void;
   runImage: () => void;
   openGroup: (group: Group) => void;
+  /** Starts or stops every member, as the group's buttons in the Groups view do. */
+  groupAction: (group: Group, action: RequestedAction) => void;
 }
 
 export interface PaletteSource {
@@ -135,6 +138,14 @@ export function buildItems(source: PaletteSource, host: PaletteHost): PaletteIte
       detail: `${GROUP_KIND[g.kind]} · ${g.running} running / ${g.total}`,
       run: () => host.openGroup(g),
     });
+    const words = ["group", GROUP_KIND[g.kind], g.image];
+    const detail = `${GROUP_KIND[g.kind]} · ${g.running} running / ${g.total}`;
+    if (g.running < g.total) {
+      items.push({ id: `group:${g.key}:start`, kind: "group", title: `Start group ${g.name}`, keywords: words, detail, run: () => host.groupAction(g, "start") });
+    }
+    if (g.running > 0) {
+      items.push({ id: `group:${g.key}:stop`, kind: "group", title: `Stop group ${g.name}`, keywords: words, detail, run: () => host.groupAction(g, "stop") });
+    }
   }
   return items;
 }
