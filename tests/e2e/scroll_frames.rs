@@ -46,6 +46,18 @@ async fn bench_scroll_frames_with_1000_containers() -> Result<(), AppError> {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(1000);
+    // Another user of the same engine (a test runner) may name a lock file to share: 1,000
+    // containers would slow its listings down.
+    let _engine_lock = match std::env::var_os("BERTH_BENCH_ENGINE_LOCK") {
+        Some(path) if !path.is_empty() => {
+            let file = std::fs::File::create(&path)
+                .map_err(|e| AppError::Setup(format!("lock file {path:?}: {e}")))?;
+            tokio::task::block_in_place(|| file.lock())
+                .map_err(|e| AppError::Setup(format!("lock file {path:?}: {e}")))?;
+            Some(file)
+        }
+        _ => None,
+    };
     ensure_test_images()?;
     let run = TestRun::new("e2e-scroll-frames");
     let made = bench::parallel(count, |i| {
