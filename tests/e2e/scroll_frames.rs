@@ -18,23 +18,38 @@ const FRAME_TARGET_MS: f64 = 32.0;
 const STEP_PX: u32 = 200;
 
 /// Scrolls the container list's viewport by STEP_PX each animation frame until its bottom,
-/// and answers the gaps between the frames.
+/// and answers the gaps between the frames; with `arguments[1]` false it only counts frames
+/// (the window at rest, the reference). Each step also times the list's own update (the
+/// synthetic scroll event runs the list's handler and Svelte's flush, a microtask queued before
+/// the one that reads the clock) and the style and layout forced after it: what is left of a
+/// gap is painting and the frame's own wait.
 const SCROLL: &str = "const done = arguments[arguments.length - 1];
   const step = arguments[0];
+  const scroll = arguments[1];
   const list = document.querySelector('[data-rows-viewport]');
   if (!list) { done({ error: 'no container list' }); return; }
   list.scrollTop = 0;
-  const gaps = [];
+  const gaps = [], js = [], layout = [];
   let last = null;
   const tick = (t) => {
     if (last !== null) gaps.push(t - last);
     last = t;
     const bottom = list.scrollHeight - list.clientHeight;
-    if (list.scrollTop >= bottom - 1) {
-      done({ gaps, height: list.scrollHeight, rows: list.querySelectorAll('[data-testid=container-row]').length });
+    if (scroll ? list.scrollTop >= bottom - 1 : gaps.length >= 120) {
+      done({ gaps, js, layout });
       return;
     }
-    list.scrollTop = Math.min(bottom, list.scrollTop + step);
+    if (scroll) {
+      const a = performance.now();
+      list.scrollTop = Math.min(bottom, list.scrollTop + step);
+      list.dispatchEvent(new Event('scroll'));
+      queueMicrotask(() => {
+        const b = performance.now();
+        void list.offsetHeight;
+        js.push(b - a);
+        layout.push(performance.now() - b);
+      });
+    }
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);";
@@ -90,36 +105,38 @@ async fn bench_scroll_frames_with_1000_containers() -> Result<(), AppError> {
                     },
                 )
                 .await?;
-            // Each run scrolls the list once; the first also warms the rows' code up.
-            let mut all = Vec::new();
+            let rest = scripted(&app, false).await?;
+            println!(
+                "  at rest (no scrolling): {} frames, {}",
+                rest.gaps.len(),
+                summary(&rest.gaps)
+            );
+            // Each pass scrolls the list once; the first also warms the rows' code up.
+            let (mut all, mut js, mut layout) = (Vec::new(), Vec::new(), Vec::new());
             for pass in 1..=3 {
-                let answer = app
-                    .client()
-                    .execute_async(SCROLL, vec![serde_json::json!(STEP_PX)])
-                    .await
-                    .map_err(|e| AppError::Setup(format!("scrolling: {e}")))?;
-                if let Some(e) = answer.get("error") {
-                    return Err(AppError::Setup(format!("scrolling: {e}")));
-                }
-                let gaps: Vec<f64> = answer["gaps"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
-                    .unwrap_or_default();
-                if gaps.len() < 10 {
-                    return Err(AppError::Setup(format!("too few frames: {answer}")));
-                }
+                let p = scripted(&app, true).await?;
                 println!(
                     "  pass {pass}: {} frames, {}",
-                    gaps.len(),
-                    summary(&gaps)
+                    p.gaps.len(),
+                    summary(&p.gaps)
                 );
-                all.extend(gaps);
+                all.extend(p.gaps);
+                js.extend(p.js);
+                layout.extend(p.layout);
             }
             println!(
                 "scrolling {listed} rows top to bottom, {STEP_PX} px a frame, 3 passes [load {}]:\n  {}  target every frame < {FRAME_TARGET_MS} ms: {}",
                 bench::load_average(),
                 summary(&all),
                 bench::verdict(all.iter().all(|g| *g < FRAME_TARGET_MS)),
+            );
+            println!(
+                "  per step: the list's update (JS) median {:.1} ms, p99 {:.1} ms; style and layout median {:.1} ms, p99 {:.1} ms; the rest of each gap is painting; at rest the median gap is {:.1} ms",
+                quantile(&js, 0.5),
+                quantile(&js, 0.99),
+                quantile(&layout, 0.5),
+                quantile(&layout, 0.99),
+                quantile(&rest.gaps, 0.5),
             );
             app.screenshot("scroll-frames-bottom").await?;
             Ok(())
@@ -130,6 +147,51 @@ async fn bench_scroll_frames_with_1000_containers() -> Result<(), AppError> {
     run.cleanup().map_err(|e| AppError::Setup(e.to_string()))?;
     println!("done");
     result
+}
+
+/// What one scripted pass measured (ms).
+struct Pass {
+    gaps: Vec<f64>,
+    js: Vec<f64>,
+    layout: Vec<f64>,
+}
+
+async fn scripted(app: &App, scroll: bool) -> Result<Pass, AppError> {
+    let answer = app
+        .client()
+        .execute_async(
+            SCROLL,
+            vec![serde_json::json!(STEP_PX), serde_json::json!(scroll)],
+        )
+        .await
+        .map_err(|e| AppError::Setup(format!("scrolling: {e}")))?;
+    if let Some(e) = answer.get("error") {
+        return Err(AppError::Setup(format!("scrolling: {e}")));
+    }
+    let list = |k: &str| -> Vec<f64> {
+        answer[k]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default()
+    };
+    let pass = Pass {
+        gaps: list("gaps"),
+        js: list("js"),
+        layout: list("layout"),
+    };
+    if pass.gaps.len() < 10 {
+        return Err(AppError::Setup(format!("too few frames: {answer}")));
+    }
+    Ok(pass)
+}
+
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted
+        .get(((sorted.len().max(1) - 1) as f64 * q).round() as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 /// Median, p99, longest gap and how many frames were over the target.
