@@ -14,6 +14,7 @@ mod quit;
 mod settings;
 mod startup;
 mod tray;
+mod webkit;
 mod window_state;
 
 use std::sync::atomic::Ordering;
@@ -27,6 +28,8 @@ use tokio_util::sync::CancellationToken;
 
 use app_services::{AppServices, Parts};
 pub use startup::StartupClock;
+/// For the benchmark's empty window (src-tauri/examples/empty_window.rs): Berth's WebKit settings.
+pub use webkit::{lighten_webview, prefer_light_webkit};
 
 /// Set by `run(true)`: `--minimized`, as the autostart entry starts Berth (issue #18).
 static START_MINIMIZED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -35,7 +38,8 @@ static START_MINIMIZED: std::sync::atomic::AtomicBool = std::sync::atomic::Atomi
 pub fn run(minimized: bool) {
     START_MINIMIZED.store(minimized, Ordering::SeqCst);
     let clock = StartupClock::start();
-    startup::prefer_light_webkit();
+    clock.mark(startup::Phase::Main);
+    webkit::prefer_light_webkit();
     logging::init();
     let mut builder = tauri::Builder::default();
     // Issue #6: one running instance; it needs a session bus (see `desktop`).
@@ -113,6 +117,7 @@ fn app_builder<R: Runtime>(
         clock: Arc::new(clock),
     };
     let reloaded = parts.streams.clone();
+    let page_clock = parts.clock.clone();
     let services: Arc<OnceLock<AppServices>> = Arc::new(OnceLock::new());
     let (closing, exiting) = (services.clone(), services.clone());
     let builder = parts
@@ -125,14 +130,25 @@ fn app_builder<R: Runtime>(
         })
         // A (re)loading page has no listener for the streams the old page started: end them
         // (a launch goes on: it has its own registry).
-        .on_page_load(move |_, payload| {
-            if payload.event() == tauri::webview::PageLoadEvent::Started {
+        .on_page_load(move |webview, payload| {
+            let started = payload.event() == tauri::webview::PageLoadEvent::Started;
+            if webview.label() == startup::MAIN_WINDOW {
+                page_clock.mark(if started {
+                    startup::Phase::PageStarted
+                } else {
+                    startup::Phase::PageLoaded
+                });
+            }
+            if started {
                 reloaded.0.stop_all();
             }
         })
         // The one list of commands: `ipc/names.rs`.
         .invoke_handler(ipc::names::invoke_handler())
         .setup(move |app| {
+            parts.clock.mark(startup::Phase::Setup);
+            webkit::lighten_main_webview(app.handle());
+            startup::mark_engine_connected(parts.hub.subscribe_status(), parts.clock.clone());
             let wired = parts.with_settings(settings::init(app.handle()));
             berth_core::services::launch::key::load_at_startup();
             app.manage(wired.settings.clone());

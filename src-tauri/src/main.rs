@@ -30,6 +30,7 @@ Environment:
   BERTH_LOG                 Log filter, e.g. debug or berth=trace (default warn,berth=info)
   BERTH_COMPOSE             v1: use docker-compose, not the docker compose plugin
   BERTH_WEBKIT_COMPOSITING  Set: keep WebKit's accelerated compositing (off by default)
+  BERTH_WEBKIT_DEFAULTS     Keep these WebKit defaults Berth changes to save memory: dmabuf, cache-model
   BERTH_PRUNE_LABEL         key=value: cleanup removes only objects with this label
   XDG_STATE_HOME            Berth's log: $XDG_STATE_HOME/berth/berth.log (default ~/.local/state)
   XDG_CONFIG_HOME           Start at login's entry: $XDG_CONFIG_HOME/autostart (default ~/.config)
@@ -122,6 +123,7 @@ mod tests {
             "BERTH_LOG",
             "BERTH_COMPOSE",
             "BERTH_WEBKIT_COMPOSITING",
+            "BERTH_WEBKIT_DEFAULTS",
             "BERTH_PRUNE_LABEL",
             "XDG_STATE_HOME",
             "XDG_CONFIG_HOME",

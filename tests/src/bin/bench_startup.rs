@@ -4,13 +4,19 @@
 //! With N labelled running containers on the engine (default 50), it launches the app R times
 //! (default 5) on the current display and measures, for each launch, the wall time from spawn
 //! to the app's `berth-startup:` line (printed once the first real screen has painted and the
-//! window is shown), next to the app's own `first-paint-ms`. After the last launch it leaves
-//! the app idle a few seconds and sums the PSS of the app and every process it started
-//! (WebKit's web and network processes). `docker ps -a` is timed on the same engine for
-//! reference. Everything it creates is removed at the end, on error and on Ctrl-C.
+//! window is shown), next to the app's own `first-paint-ms`, and where that time goes (the
+//! app's `berth-phase:` lines, timed as they arrive). After each launch it leaves the app idle
+//! a few seconds and sums the PSS of the app and every process it started (WebKit's web and
+//! network processes); the median launch's breakdown by process and by mapping is printed.
+//! In the same run, the floor: an empty Tauri window built the same way
+//! (src-tauri/examples/empty_window.rs), measured the same way; the difference is Berth's own
+//! share. `--knobs` launches the app K times (default 3) per memory knob of [`KNOBS`] and prints
+//! each median. `docker ps -a` is timed on the same engine for reference. Everything it creates
+//! is removed at the end, on error and on Ctrl-C.
 //!
 //! ```sh
 //! cargo build --release -p berth --features custom-protocol
+//! cargo build --release -p berth --features custom-protocol --example empty_window
 //! cargo run -p berth-tests --bin bench_startup -- --app target/release/berth
 //! ```
 //! (`scripts/bench.sh` does all of it, under a virtual display when there is none.)
@@ -29,38 +35,48 @@ use berth_tests::procs;
 
 /// The targets this benchmark reports against.
 const STARTUP_TARGET: Duration = Duration::from_secs(1);
-const PSS_TARGET_MIB: f64 = 150.0;
+/// 150 MB (decimal, as the target is stated): 143.1 MiB.
+const PSS_TARGET_MB: f64 = 150.0;
 /// How long one launch may take before the benchmark gives up on it.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Options {
     app: PathBuf,
+    /// The empty Tauri window measured as the floor, when built.
+    floor: Option<PathBuf>,
     containers: usize,
     runs: usize,
     idle: Duration,
     /// Also try each of [`KNOBS`] alone.
     knobs: bool,
+    /// Launches per knob and for the floor (launches differ by about 15 MiB: medians).
+    knob_runs: usize,
 }
 
 /// Memory knobs tried one at a time (environment of the app and its WebKit processes); the
-/// first is the app as shipped, the reference.
+/// first is the app as shipped, the reference. `BERTH_WEBKIT_DEFAULTS` turns the app's own
+/// WebKit settings (src-tauri/src/webkit.rs) back to WebKit's defaults, one by one.
 const KNOBS: &[(&str, &[(&str, &str)])] = &[
     ("as shipped", &[]),
     (
-        "WEBKIT_DISABLE_DMABUF_RENDERER=1",
-        &[("WEBKIT_DISABLE_DMABUF_RENDERER", "1")],
-    ),
-    ("LIBGL_ALWAYS_SOFTWARE=1", &[("LIBGL_ALWAYS_SOFTWARE", "1")]),
-    (
-        "JSC_useJIT=false (JavaScriptCore)",
-        &[("JSC_useJIT", "false")],
+        "WebKit's renderer + cache model (before #17)",
+        &[("BERTH_WEBKIT_DEFAULTS", "dmabuf,cache-model")],
     ),
     (
-        "JSC_useJIT=false + DMABUF renderer off",
-        &[
-            ("JSC_useJIT", "false"),
-            ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
-        ],
+        "only DMABUF renderer off",
+        &[("BERTH_WEBKIT_DEFAULTS", "cache-model")],
+    ),
+    (
+        "only cache model DocumentViewer",
+        &[("BERTH_WEBKIT_DEFAULTS", "dmabuf")],
+    ),
+    (
+        "+ LIBGL_ALWAYS_SOFTWARE=1",
+        &[("LIBGL_ALWAYS_SOFTWARE", "1")],
+    ),
+    (
+        "+ MALLOC_ARENA_MAX=2 (glibc, all processes)",
+        &[("MALLOC_ARENA_MAX", "2")],
     ),
 ];
 
@@ -124,9 +140,12 @@ fn by_mapping(pid: u32) -> Vec<(&'static str, u64)> {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench_startup [--app PATH] [--containers N] [--runs N] [--idle SECONDS] [--knobs]\n\
+        "usage: bench_startup [--app PATH] [--floor PATH] [--containers N] [--runs N] [--idle SECONDS]\n\
+         \x20                    [--knobs] [--knob-runs N]\n\
          --app defaults to $BERTH_BENCH_APP, else target/release/berth (build it with\n\
-         `cargo build --release -p berth --features custom-protocol`)"
+         `cargo build --release -p berth --features custom-protocol`); --floor (the empty window)\n\
+         defaults to examples/empty_window beside it, measured when it is there (build it with\n\
+         `cargo build --release -p berth --features custom-protocol --example empty_window`)"
     );
     std::process::exit(2)
 }
@@ -138,27 +157,38 @@ fn parse_options() -> Options {
         .unwrap_or_else(|| berth_tests::app::target_dir().join("release/berth"));
     let mut options = Options {
         app: default_app,
+        floor: None,
         containers: 50,
         runs: 5,
         idle: Duration::from_secs(5),
         knobs: false,
+        knob_runs: 3,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match arg.as_str() {
             "--app" => options.app = PathBuf::from(value()),
+            "--floor" => options.floor = Some(PathBuf::from(value())),
             "--containers" => options.containers = value().parse().unwrap_or_else(|_| usage()),
             "--runs" => options.runs = value().parse().unwrap_or_else(|_| usage()),
             "--knobs" => options.knobs = true,
+            "--knob-runs" => options.knob_runs = value().parse().unwrap_or_else(|_| usage()),
             "--idle" => {
                 options.idle = Duration::from_secs_f64(value().parse().unwrap_or_else(|_| usage()))
             }
             _ => usage(),
         }
     }
-    if options.runs == 0 {
+    if options.runs == 0 || options.knob_runs == 0 {
         usage();
+    }
+    if options.floor.is_none() {
+        options.floor = options
+            .app
+            .parent()
+            .map(|dir| dir.join("examples/empty_window"))
+            .filter(|p| p.is_file());
     }
     options
 }
@@ -183,6 +213,17 @@ fn main() {
 fn fail(message: &str) -> ! {
     eprintln!("bench_startup: {message}");
     std::process::exit(1)
+}
+
+/// The line Berth prints once its first real screen is painted and the window shown.
+const BERTH_READY: &str = "berth-startup:";
+/// The line the empty window prints once its blank page has loaded.
+const FLOOR_READY: &str = "empty-window: ready";
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
 }
 
 fn run(options: &Options) -> Result<(), String> {
@@ -216,6 +257,7 @@ fn run(options: &Options) -> Result<(), String> {
         ])
         .map_err(|e| e.to_string())?
     );
+    println!("load:       {} (1, 5, 15 min)", bench::load_average());
     let t = Instant::now();
     bench::run_sleepers(&bench, "c", options.containers)?;
     let total = docker(["ps", "-aq"])
@@ -240,69 +282,215 @@ fn run(options: &Options) -> Result<(), String> {
     let cli_median = bench::median(&cli);
 
     println!();
-    println!("startup: spawn -> `berth-startup:` line (window shown with the first real screen)");
-    let mut walls = Vec::new();
-    let mut paints = Vec::new();
-    let mut memory = Vec::new();
-    let mut breakdown: Vec<(String, Vec<(&'static str, u64)>)> = Vec::new();
+    println!(
+        "startup: spawn -> `berth-startup:` line (window shown with the first real screen); \
+         memory after {:.0} s idle",
+        options.idle.as_secs_f64()
+    );
+    let mut samples = Vec::new();
     for i in 1..=options.runs {
-        let last = i == options.runs;
-        let mut launch = Launch::start(&app)?;
-        let outcome = launch.wait_for_startup_line();
-        let (wall, line) = match outcome {
-            Ok(v) => v,
-            Err(e) => return Err(format!("run {i}: {e}\n{}", launch.stderr_tail())),
-        };
-        let fields = StartupLine::parse(&line).ok_or_else(|| format!("cannot read {line:?}"))?;
+        let sample = Sample::take(&app, &[], BERTH_READY, options.idle)
+            .map_err(|e| format!("run {i}: {e}"))?;
+        let fields = StartupLine::parse(&sample.line)
+            .ok_or_else(|| format!("cannot read {:?}", sample.line))?;
         println!(
-            "  run {i}: {:>5} ms wall, app first-paint {:>5} ms, painted={} containers={}",
-            wall.as_millis(),
+            "  run {i}: {:>5} ms wall, app first-paint {:>5} ms, painted={} containers={}, {:.1} MiB",
+            sample.wall.as_millis(),
             fields.first_paint_ms,
             fields.painted,
-            fields.containers
+            fields.containers,
+            mib(sample.pss())
         );
         if fields.painted != "Inventory" {
             return Err(format!(
-                "run {i}: the app painted {} instead of the lists:\n{}",
-                fields.painted,
-                launch.stderr_tail()
+                "run {i}: the app painted {} instead of the lists",
+                fields.painted
             ));
         }
-        walls.push(wall);
-        paints.push(Duration::from_millis(fields.first_paint_ms));
-        if last {
-            std::thread::sleep(options.idle);
-            memory = launch.memory();
-            breakdown = memory
-                .iter()
-                .map(|(pid, name, _)| (name.clone(), by_mapping(*pid)))
-                .collect();
-        }
-        launch.stop();
+        samples.push((sample, fields.first_paint_ms));
     }
-
+    let walls: Vec<Duration> = samples.iter().map(|(s, _)| s.wall).collect();
+    let paints: Vec<Duration> = samples
+        .iter()
+        .map(|(_, ms)| Duration::from_millis(*ms))
+        .collect();
     let wall_median = bench::median(&walls);
-    let paint_median = bench::median(&paints);
     println!(
         "  median:  {:>5} ms wall, app first-paint {:>5} ms   target <= {} ms: {}",
         wall_median.as_millis(),
-        paint_median.as_millis(),
+        bench::median(&paints).as_millis(),
         STARTUP_TARGET.as_millis(),
         bench::verdict(wall_median <= STARTUP_TARGET)
     );
+    let berth: Vec<Sample> = samples.into_iter().map(|(s, _)| s).collect();
+    print_phases(&berth);
+
+    let median_run = median_sample(&berth);
+    println!();
+    println!(
+        "memory after {:.0} s idle with the lists shown (PSS, /proc/<pid>/smaps_rollup; the \
+         median of the {} runs):",
+        options.idle.as_secs_f64(),
+        berth.len()
+    );
+    print_memory(median_run);
+    let total_mib = mib(median_run.pss());
+    println!(
+        "  runs: {} MiB   target <= {PSS_TARGET_MB:.0} MB ({:.1} MiB): {}",
+        runs_mib(&berth),
+        PSS_TARGET_MB * 1e6 / MIB,
+        bench::verdict(total_mib * MIB / 1e6 <= PSS_TARGET_MB)
+    );
+
+    println!();
+    println!("where the PSS goes, by mapping (/proc/<pid>/smaps), MiB:");
+    for (name, parts) in &median_run.breakdown {
+        let line: Vec<String> = parts
+            .iter()
+            .filter(|(_, kib)| *kib >= 512)
+            .map(|(what, kib)| format!("{what} {:.1}", mib(*kib)))
+            .collect();
+        println!("  {name:<18} {}", line.join(", "));
+    }
+
+    println!();
+    match &options.floor {
+        Some(floor) => {
+            println!(
+                "floor: an empty Tauri window built the same way ({}; {} launches, a blank page):",
+                floor.display(),
+                options.knob_runs
+            );
+            let mut floors = Vec::new();
+            for i in 1..=options.knob_runs {
+                floors.push(
+                    Sample::take(floor, &[], FLOOR_READY, options.idle)
+                        .map_err(|e| format!("floor run {i}: {e}"))?,
+                );
+            }
+            let floor_median = median_sample(&floors);
+            print_memory(floor_median);
+            println!("  runs: {}", runs_mib(&floors));
+            println!(
+                "  Berth {:.1} MiB - empty window {:.1} MiB = Berth's own share {:.1} MiB",
+                total_mib,
+                mib(floor_median.pss()),
+                total_mib - mib(floor_median.pss())
+            );
+        }
+        None => println!(
+            "floor: not measured (no examples/empty_window beside the app; build it with \
+             `cargo build --release -p berth --features custom-protocol --example empty_window`)"
+        ),
+    }
+
+    if options.knobs {
+        println!();
+        println!(
+            "memory knobs, one at a time (median of {} launches each, PSS of all processes after \
+             {:.0} s idle):",
+            options.knob_runs,
+            options.idle.as_secs_f64()
+        );
+        let mut base = None;
+        for (label, env) in KNOBS {
+            let mut launches = Vec::new();
+            for _ in 0..options.knob_runs {
+                match Sample::take(&app, env, BERTH_READY, options.idle) {
+                    Ok(sample) => launches.push(sample),
+                    Err(e) => println!("  {label:<44} a launch failed: {e}"),
+                }
+            }
+            if launches.is_empty() {
+                continue;
+            }
+            let median = median_sample(&launches);
+            let base_kib = *base.get_or_insert(median.pss());
+            let parts: Vec<String> = median
+                .memory
+                .iter()
+                .map(|(_, name, m)| format!("{} {:.0}", short_name(name), mib(m.pss)))
+                .collect();
+            println!(
+                "  {label:<44} {:>6.1} MiB ({:+5.1} vs as shipped; runs {}; {})",
+                mib(median.pss()),
+                mib(median.pss()) - mib(base_kib),
+                runs_mib(&launches),
+                parts.join(", ")
+            );
+        }
+    }
 
     println!();
     println!(
-        "memory after {:.0} s idle with the lists shown (PSS, /proc/<pid>/smaps_rollup):",
-        options.idle.as_secs_f64()
+        "reference: `docker ps -a` (CLI) median {} ms over {} runs; Berth's startup is {:.1}x that",
+        cli_median.as_millis(),
+        cli.len(),
+        wall_median.as_secs_f64() / cli_median.as_secs_f64().max(1e-6)
     );
-    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!("load:       {} (1, 5, 15 min)", bench::load_average());
+
+    println!();
+    print!("cleaning up... ");
+    bench.cleanup().map_err(|e| e.to_string())?;
+    println!("done");
+    Ok(())
+}
+
+/// Where the startup goes: each `berth-phase:` line's median arrival after spawn (the app's
+/// own clock, which starts in `main`, in brackets), then the first paint.
+fn print_phases(samples: &[Sample]) {
+    println!("  where the time goes (median ms from spawn; the app's own clock in brackets):");
+    let mut names: Vec<&str> = Vec::new();
+    for sample in samples {
+        for (name, _, _) in &sample.phases {
+            if !names.contains(&name.as_str()) {
+                names.push(name);
+            }
+        }
+    }
+    let mut rows: Vec<(Duration, String)> = names
+        .iter()
+        .map(|name| {
+            let walls: Vec<Duration> = samples
+                .iter()
+                .filter_map(|s| s.phases.iter().find(|(n, _, _)| n == name))
+                .map(|(_, wall, _)| *wall)
+                .collect();
+            let own: Vec<Duration> = samples
+                .iter()
+                .filter_map(|s| s.phases.iter().find(|(n, _, _)| n == name))
+                .map(|(_, _, ms)| Duration::from_millis(*ms))
+                .collect();
+            let wall = bench::median(&walls);
+            let row = format!(
+                "    {name:<14} {:>5} ms  ({} ms)",
+                wall.as_millis(),
+                bench::median(&own).as_millis()
+            );
+            (wall, row)
+        })
+        .collect();
+    rows.sort_by_key(|(wall, _)| *wall);
+    for (_, row) in rows {
+        println!("{row}");
+    }
+    let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    println!(
+        "    {:<14} {:>5} ms",
+        "first paint",
+        bench::median(&walls).as_millis()
+    );
+}
+
+/// The per-process table of one launch, and its total.
+fn print_memory(sample: &Sample) {
     println!(
         "  {:<18} {:>7} {:>11} {:>11} {:>11} {:>11}",
         "process", "pid", "PSS", "heap/anon", "files", "shmem"
     );
     let mut total = procs::Memory::default();
-    for (pid, name, m) in &memory {
+    for (pid, name, m) in &sample.memory {
         println!(
             "  {name:<18} {pid:>7} {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB",
             mib(m.pss),
@@ -315,67 +503,83 @@ fn run(options: &Options) -> Result<(), String> {
         total.pss_file += m.pss_file;
         total.pss_shmem += m.pss_shmem;
     }
-    let total_mib = mib(total.pss);
     println!(
-        "  {:<18} {:>7} {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB   target <= {PSS_TARGET_MIB:.0} MB: {}",
-        format!("total ({} proc.)", memory.len()),
+        "  {:<18} {:>7} {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB {:>7.1} MiB",
+        format!("total ({} proc.)", sample.memory.len()),
         "",
-        total_mib,
+        mib(total.pss),
         mib(total.pss_anon),
         mib(total.pss_file),
         mib(total.pss_shmem),
-        bench::verdict(total_mib <= PSS_TARGET_MIB)
     );
+}
 
-    println!();
-    println!("where the PSS goes, by mapping (/proc/<pid>/smaps), MiB:");
-    for (name, parts) in &breakdown {
-        let line: Vec<String> = parts
+/// `WebKitWebProcess` -> `web`, as the knob lines print it.
+fn short_name(process: &str) -> &str {
+    match process {
+        "WebKitWebProces" | "WebKitWebProcess" => "web",
+        "WebKitNetworkPr" | "WebKitNetworkProcess" => "network",
+        other => other,
+    }
+}
+
+fn runs_mib(samples: &[Sample]) -> String {
+    let runs: Vec<String> = samples
+        .iter()
+        .map(|s| format!("{:.1}", mib(s.pss())))
+        .collect();
+    runs.join(" ")
+}
+
+/// The launch with the median total PSS (the lower middle one for an even count).
+fn median_sample(samples: &[Sample]) -> &Sample {
+    let mut sorted: Vec<&Sample> = samples.iter().collect();
+    sorted.sort_by_key(|s| s.pss());
+    sorted[(sorted.len() - 1) / 2]
+}
+
+/// One measured launch: until its ready line, then `idle`, then the memory of its tree.
+struct Sample {
+    /// Spawn -> the ready line.
+    wall: Duration,
+    line: String,
+    /// `berth-phase:` lines: name, arrival after spawn, the app's own `ms=`.
+    phases: Vec<(String, Duration, u64)>,
+    memory: Vec<(u32, String, procs::Memory)>,
+    breakdown: Vec<(String, Vec<(&'static str, u64)>)>,
+}
+
+impl Sample {
+    fn take(
+        app: &std::path::Path,
+        env: &[(&str, &str)],
+        ready: &str,
+        idle: Duration,
+    ) -> Result<Self, String> {
+        let mut launch = Launch::start_with(app, env)?;
+        let (wall, line) = match launch.wait_for_line(ready) {
+            Ok(v) => v,
+            Err(e) => return Err(format!("{e}\n{}", launch.stderr_tail())),
+        };
+        std::thread::sleep(idle);
+        let memory = launch.memory();
+        let breakdown = memory
             .iter()
-            .filter(|(_, kib)| *kib >= 512)
-            .map(|(what, kib)| format!("{what} {:.1}", mib(*kib)))
+            .map(|(pid, name, _)| (name.clone(), by_mapping(*pid)))
             .collect();
-        println!("  {name:<18} {}", line.join(", "));
+        launch.stop();
+        Ok(Self {
+            wall,
+            line,
+            phases: launch.phases.clone(),
+            memory,
+            breakdown,
+        })
     }
 
-    if options.knobs {
-        println!();
-        println!(
-            "memory knobs, one at a time (one launch each, PSS of all processes after {:.0} s idle):",
-            options.idle.as_secs_f64()
-        );
-        let mut base = None;
-        for (label, env) in KNOBS {
-            let mut launch = Launch::start_with(&app, env)?;
-            if let Err(e) = launch.wait_for_startup_line() {
-                println!("  {label:<44} did not start: {e}");
-                continue;
-            }
-            std::thread::sleep(options.idle);
-            let total: u64 = launch.memory().iter().map(|(_, _, m)| m.pss).sum();
-            launch.stop();
-            let base_kib = *base.get_or_insert(total);
-            println!(
-                "  {label:<44} {:>6.1} MiB  ({:+.1} MiB vs as shipped)",
-                mib(total),
-                mib(total) - mib(base_kib)
-            );
-        }
+    fn pss(&self) -> u64 {
+        self.memory.iter().map(|(_, _, m)| m.pss).sum()
     }
-
-    println!();
-    println!(
-        "reference: `docker ps -a` (CLI) median {} ms over {} runs; Berth's startup is {:.1}x that",
-        cli_median.as_millis(),
-        cli.len(),
-        wall_median.as_secs_f64() / cli_median.as_secs_f64().max(1e-6)
-    );
-
-    println!();
-    print!("cleaning up... ");
-    bench.cleanup().map_err(|e| e.to_string())?;
-    println!("done");
-    Ok(())
 }
 
 /// One launch of the app, stopped (with its WebKit processes) on drop.
@@ -384,13 +588,10 @@ struct Launch {
     started: Instant,
     lines: mpsc::Receiver<(Instant, String)>,
     stderr: Vec<String>,
+    phases: Vec<(String, Duration, u64)>,
 }
 
 impl Launch {
-    fn start(app: &std::path::Path) -> Result<Self, String> {
-        Self::start_with(app, &[])
-    }
-
     fn start_with(app: &std::path::Path, env: &[(&str, &str)]) -> Result<Self, String> {
         let mut cmd = Command::new(app);
         cmd.envs(env.iter().copied());
@@ -423,30 +624,37 @@ impl Launch {
             started,
             lines,
             stderr: Vec::new(),
+            phases: Vec::new(),
         })
     }
 
-    /// Wall time from spawn to the `berth-startup:` line, and the line.
-    fn wait_for_startup_line(&mut self) -> Result<(Duration, String), String> {
+    /// Wall time from spawn to the first line starting with `ready`, and the line; the
+    /// `berth-phase:` lines before it are kept in `phases`.
+    fn wait_for_line(&mut self, ready: &str) -> Result<(Duration, String), String> {
         let deadline = self.started + LAUNCH_TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.lines.recv_timeout(left) {
                 Ok((at, line)) => {
-                    if line.starts_with("berth-startup:") {
+                    if line.starts_with(ready) {
                         return Ok((at - self.started, line));
+                    }
+                    if let Some((name, ms)) = parse_phase(&line) {
+                        self.phases.push((name, at - self.started, ms));
                     }
                     self.stderr.push(line);
                 }
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     return Err(format!(
-                        "no `berth-startup:` line within {} s",
+                        "no `{ready}` line within {} s",
                         LAUNCH_TIMEOUT.as_secs()
                     ))
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
                     let status = self.child.wait().map(|s| s.to_string()).unwrap_or_default();
-                    return Err(format!("the app exited ({status}) before its first paint"));
+                    return Err(format!(
+                        "the app exited ({status}) before its `{ready}` line"
+                    ));
                 }
             }
         }
@@ -483,6 +691,14 @@ impl Drop for Launch {
     }
 }
 
+/// `berth-phase: <name> ms=<N>` (src-tauri/src/startup.rs).
+fn parse_phase(line: &str) -> Option<(String, u64)> {
+    let mut words = line.strip_prefix("berth-phase:")?.split_whitespace();
+    let name = words.next()?.to_string();
+    let ms = words.next()?.strip_prefix("ms=")?.parse().ok()?;
+    Some((name, ms))
+}
+
 /// `berth-startup: first-paint-ms=<N> painted=<Inventory|Problem> containers=<N>`.
 struct StartupLine {
     first_paint_ms: u64,
@@ -501,5 +717,20 @@ impl StartupLine {
             painted: field("painted")?.to_string(),
             containers: field("containers")?.parse().ok()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_lines_are_read_and_others_are_not() {
+        assert_eq!(
+            parse_phase("berth-phase: page-loaded ms=412"),
+            Some(("page-loaded".to_string(), 412))
+        );
+        assert_eq!(parse_phase("berth-phase: setup"), None);
+        assert_eq!(parse_phase("berth-startup: first-paint-ms=9"), None);
     }
 }
