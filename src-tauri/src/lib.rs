@@ -6,6 +6,7 @@ mod autostart;
 mod desktop;
 mod diagnostics;
 mod engines;
+mod floor;
 mod ipc;
 mod logging;
 mod notify;
@@ -28,8 +29,6 @@ use tokio_util::sync::CancellationToken;
 
 use app_services::{AppServices, Parts};
 pub use startup::StartupClock;
-/// For the benchmark's empty window (src-tauri/examples/empty_window.rs): Berth's WebKit settings.
-pub use webkit::{lighten_webview, prefer_light_webkit};
 
 /// Set by `run(true)`: `--minimized`, as the autostart entry starts Berth (issue #18).
 static START_MINIMIZED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -40,6 +39,12 @@ pub fn run(minimized: bool) {
     let clock = StartupClock::start();
     clock.mark(startup::Phase::Main);
     webkit::prefer_light_webkit();
+    let context = tauri::generate_context!();
+    // Issue #17: the memory benchmark's floor, an empty window from this same binary.
+    if floor::requested() {
+        floor::run(context);
+        return;
+    }
     logging::init();
     let mut builder = tauri::Builder::default();
     // Issue #6: one running instance; it needs a session bus (see `desktop`).
@@ -49,7 +54,6 @@ pub fn run(minimized: bool) {
         tracing::warn!("no D-Bus session bus: running without the single-instance check");
     }
     // Issue #18: the window's size and position across restarts, from a file checked first.
-    let context = tauri::generate_context!();
     let state_file = window_state::file_path(&context.config().identifier);
     if let Some(file) = &state_file {
         window_state::check_file(file);

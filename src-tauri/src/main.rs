@@ -31,6 +31,7 @@ Environment:
   BERTH_COMPOSE             v1: use docker-compose, not the docker compose plugin
   BERTH_WEBKIT_COMPOSITING  Set: keep WebKit's accelerated compositing (off by default)
   BERTH_WEBKIT_DEFAULTS     Keep these WebKit defaults Berth changes to save memory: dmabuf, cache-model
+  BERTH_EMPTY_WINDOW        1: open an empty window instead of Berth (the memory benchmark's floor)
   BERTH_PRUNE_LABEL         key=value: cleanup removes only objects with this label
   XDG_STATE_HOME            Berth's log: $XDG_STATE_HOME/berth/berth.log (default ~/.local/state)
   XDG_CONFIG_HOME           Start at login's entry: $XDG_CONFIG_HOME/autostart (default ~/.config)
@@ -124,6 +125,7 @@ mod tests {
             "BERTH_COMPOSE",
             "BERTH_WEBKIT_COMPOSITING",
             "BERTH_WEBKIT_DEFAULTS",
+            "BERTH_EMPTY_WINDOW",
             "BERTH_PRUNE_LABEL",
             "XDG_STATE_HOME",
             "XDG_CONFIG_HOME",

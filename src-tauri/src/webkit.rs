@@ -51,8 +51,8 @@ pub fn lighten_main_webview<R: Runtime>(app: &tauri::AppHandle<R>) {
     lighten_webview(&window);
 }
 
-/// The webview part for any window (the benchmark's empty window uses it too).
-pub fn lighten_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
+/// The webview part for any window (the benchmark's empty window, `floor`, uses it too).
+pub(crate) fn lighten_webview<R: Runtime>(window: &tauri::WebviewWindow<R>) {
     #[cfg(target_os = "linux")]
     if !keeps_default("cache-model") {
         // One local page that never navigates: WebKit's browser cache model (page cache, a

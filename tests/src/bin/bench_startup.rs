@@ -8,15 +8,14 @@
 //! app's `berth-phase:` lines, timed as they arrive). After each launch it leaves the app idle
 //! a few seconds and sums the PSS of the app and every process it started (WebKit's web and
 //! network processes); the median launch's breakdown by process and by mapping is printed.
-//! In the same run, the floor: an empty Tauri window built the same way
-//! (src-tauri/examples/empty_window.rs), measured the same way; the difference is Berth's own
-//! share. `--knobs` launches the app K times (default 3) per memory knob of [`KNOBS`] and prints
+//! In the same run, the floor: an empty Tauri window built the same way (the same binary with
+//! `BERTH_EMPTY_WINDOW=1`, src-tauri/src/floor.rs), measured the same way; the difference is
+//! Berth's own share. `--knobs` launches the app K times (default 3) per memory knob of [`KNOBS`] and prints
 //! each median. `docker ps -a` is timed on the same engine for reference. Everything it creates
 //! is removed at the end, on error and on Ctrl-C.
 //!
 //! ```sh
 //! cargo build --release -p berth --features custom-protocol
-//! cargo build --release -p berth --features custom-protocol --example empty_window
 //! cargo run -p berth-tests --bin bench_startup -- --app target/release/berth
 //! ```
 //! (`scripts/bench.sh` does all of it, under a virtual display when there is none.)
@@ -42,8 +41,6 @@ const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 
 struct Options {
     app: PathBuf,
-    /// The empty Tauri window measured as the floor, when built.
-    floor: Option<PathBuf>,
     containers: usize,
     runs: usize,
     idle: Duration,
@@ -140,12 +137,10 @@ fn by_mapping(pid: u32) -> Vec<(&'static str, u64)> {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench_startup [--app PATH] [--floor PATH] [--containers N] [--runs N] [--idle SECONDS]\n\
+        "usage: bench_startup [--app PATH] [--containers N] [--runs N] [--idle SECONDS]\n\
          \x20                    [--knobs] [--knob-runs N]\n\
          --app defaults to $BERTH_BENCH_APP, else target/release/berth (build it with\n\
-         `cargo build --release -p berth --features custom-protocol`); --floor (the empty window)\n\
-         defaults to examples/empty_window beside it, measured when it is there (build it with\n\
-         `cargo build --release -p berth --features custom-protocol --example empty_window`)"
+         `cargo build --release -p berth --features custom-protocol`)"
     );
     std::process::exit(2)
 }
@@ -157,7 +152,6 @@ fn parse_options() -> Options {
         .unwrap_or_else(|| berth_tests::app::target_dir().join("release/berth"));
     let mut options = Options {
         app: default_app,
-        floor: None,
         containers: 50,
         runs: 5,
         idle: Duration::from_secs(5),
@@ -169,7 +163,6 @@ fn parse_options() -> Options {
         let mut value = || args.next().unwrap_or_else(|| usage());
         match arg.as_str() {
             "--app" => options.app = PathBuf::from(value()),
-            "--floor" => options.floor = Some(PathBuf::from(value())),
             "--containers" => options.containers = value().parse().unwrap_or_else(|_| usage()),
             "--runs" => options.runs = value().parse().unwrap_or_else(|_| usage()),
             "--knobs" => options.knobs = true,
@@ -182,13 +175,6 @@ fn parse_options() -> Options {
     }
     if options.runs == 0 || options.knob_runs == 0 {
         usage();
-    }
-    if options.floor.is_none() {
-        options.floor = options
-            .app
-            .parent()
-            .map(|dir| dir.join("examples/empty_window"))
-            .filter(|p| p.is_file());
     }
     options
 }
@@ -217,6 +203,8 @@ fn fail(message: &str) -> ! {
 
 /// The line Berth prints once its first real screen is painted and the window shown.
 const BERTH_READY: &str = "berth-startup:";
+/// The app's environment for the floor: the same binary opens an empty window.
+const FLOOR_ENV: &[(&str, &str)] = &[("BERTH_EMPTY_WINDOW", "1")];
 /// The line the empty window prints once its blank page has loaded.
 const FLOOR_READY: &str = "empty-window: ready";
 
@@ -354,35 +342,27 @@ fn run(options: &Options) -> Result<(), String> {
     }
 
     println!();
-    match &options.floor {
-        Some(floor) => {
-            println!(
-                "floor: an empty Tauri window built the same way ({}; {} launches, a blank page):",
-                floor.display(),
-                options.knob_runs
-            );
-            let mut floors = Vec::new();
-            for i in 1..=options.knob_runs {
-                floors.push(
-                    Sample::take(floor, &[], FLOOR_READY, options.idle)
-                        .map_err(|e| format!("floor run {i}: {e}"))?,
-                );
-            }
-            let floor_median = median_sample(&floors);
-            print_memory(floor_median);
-            println!("  runs: {}", runs_mib(&floors));
-            println!(
-                "  Berth {:.1} MiB - empty window {:.1} MiB = Berth's own share {:.1} MiB",
-                total_mib,
-                mib(floor_median.pss()),
-                total_mib - mib(floor_median.pss())
-            );
-        }
-        None => println!(
-            "floor: not measured (no examples/empty_window beside the app; build it with \
-             `cargo build --release -p berth --features custom-protocol --example empty_window`)"
-        ),
+    println!(
+        "floor: an empty Tauri window built the same way (the same binary with {}=1: a blank \
+         page, no engine, no tray; {} launches):",
+        FLOOR_ENV[0].0, options.knob_runs
+    );
+    let mut floors = Vec::new();
+    for i in 1..=options.knob_runs {
+        floors.push(
+            Sample::take(&app, FLOOR_ENV, FLOOR_READY, options.idle)
+                .map_err(|e| format!("floor run {i}: {e}"))?,
+        );
     }
+    let floor_median = median_sample(&floors);
+    print_memory(floor_median);
+    println!("  runs: {} MiB", runs_mib(&floors));
+    println!(
+        "  Berth {:.1} MiB - empty window {:.1} MiB = Berth's own share {:.1} MiB",
+        total_mib,
+        mib(floor_median.pss()),
+        total_mib - mib(floor_median.pss())
+    );
 
     if options.knobs {
         println!();

@@ -1,23 +1,25 @@
-//! The floor under Berth's memory (issue #17): an empty Tauri window built the way Berth is
-//! (this package, so the same tauri version and features, the release profile and the same
-//! WebKit settings) showing a blank page. `scripts/bench.sh` measures its PSS in the same run
-//! as Berth's; the difference is Berth's own share.
-//!
-//! ```sh
-//! cargo build --release -p berth --features custom-protocol --example empty_window
-//! ```
-//! It prints `empty-window: ready` on stderr once the page has loaded, and runs until killed.
+//! The floor under Berth's memory (issue #17): with `BERTH_EMPTY_WINDOW=1` this binary opens an
+//! empty window (a blank page, no engine, no tray) instead of Berth, with the same Tauri, the
+//! same build and the same WebKit settings. `scripts/bench.sh` measures it in the same run as
+//! Berth; the difference is Berth's own share. (Not a separate example target: examples build
+//! with the dev-dependencies, whose Tauri features would rebuild every crate above Tauri.)
 
 use tauri::http::{header, HeaderValue, Response};
 use tauri::webview::PageLoadEvent;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
+const VAR: &str = "BERTH_EMPTY_WINDOW";
+
 /// The blank page, served the way Berth's UI is (a custom scheme, no network).
 const PAGE: &[u8] = b"<!doctype html><html><head><title>floor</title></head><body></body></html>";
 
-fn main() {
-    berth::prefer_light_webkit();
-    let mut context = tauri::generate_context!();
+pub fn requested() -> bool {
+    std::env::var_os(VAR).is_some_and(|v| v == "1")
+}
+
+/// Runs the empty window until it is closed or killed; prints `empty-window: ready` on stderr
+/// once the page has loaded.
+pub fn run(mut context: tauri::Context) {
     // Only the window made below: the config's window would load Berth's UI.
     context.config_mut().app.windows.clear();
     let app = tauri::Builder::default()
@@ -34,18 +36,18 @@ fn main() {
         })
         .setup(|app| {
             let url = "floor://localhost/".parse()?;
-            let window = WebviewWindowBuilder::new(app, "main", WebviewUrl::CustomProtocol(url))
-                .title("Berth's floor: an empty window")
+            let window = WebviewWindowBuilder::new(app, "floor", WebviewUrl::CustomProtocol(url))
+                .title("An empty window (Berth's memory floor)")
                 .inner_size(1200.0, 760.0)
                 .build()?;
-            berth::lighten_webview(&window);
+            crate::webkit::lighten_webview(&window);
             Ok(())
         })
         .build(context);
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(e) => {
-            eprintln!("empty_window: {e}");
+            eprintln!("berth: the empty window could not start: {e}");
             std::process::exit(1);
         }
     }
