@@ -1,6 +1,6 @@
 //! The floor under Berth's memory (issue #17): with `BERTH_EMPTY_WINDOW=1` this binary opens an
 //! empty window (a blank page, no engine, no tray) instead of Berth, with the same Tauri, the
-//! same build and the same WebKit settings. `scripts/bench.sh` measures it in the same run as
+//! same build and the same WebKit settings (`webkit::prefer_light_webkit` ran before). `scripts/bench.sh` measures it in the same run as
 //! Berth; the difference is Berth's own share. (Not a separate example target: examples build
 //! with the dev-dependencies, whose Tauri features would rebuild every crate above Tauri.)
 
@@ -36,11 +36,10 @@ pub fn run(mut context: tauri::Context) {
         })
         .setup(|app| {
             let url = "floor://localhost/".parse()?;
-            let window = WebviewWindowBuilder::new(app, "floor", WebviewUrl::CustomProtocol(url))
+            WebviewWindowBuilder::new(app, "floor", WebviewUrl::CustomProtocol(url))
                 .title("An empty window (Berth's memory floor)")
                 .inner_size(1200.0, 760.0)
                 .build()?;
-            crate::webkit::lighten_webview(&window);
             Ok(())
         })
         .build(context);

@@ -151,7 +151,6 @@ fn app_builder<R: Runtime>(
         .invoke_handler(ipc::names::invoke_handler())
         .setup(move |app| {
             parts.clock.mark(startup::Phase::Setup);
-            webkit::lighten_main_webview(app.handle());
             startup::mark_engine_connected(parts.hub.subscribe_status(), parts.clock.clone());
             let wired = parts.with_settings(settings::init(app.handle()));
             berth_core::services::launch::key::load_at_startup();

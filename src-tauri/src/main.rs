@@ -30,7 +30,6 @@ Environment:
   BERTH_LOG                 Log filter, e.g. debug or berth=trace (default warn,berth=info)
   BERTH_COMPOSE             v1: use docker-compose, not the docker compose plugin
   BERTH_WEBKIT_COMPOSITING  Set: keep WebKit's accelerated compositing (off by default)
-  BERTH_WEBKIT_DEFAULTS     Keep these WebKit defaults Berth changes to save memory: dmabuf, cache-model
   BERTH_EMPTY_WINDOW        1: open an empty window instead of Berth (the memory benchmark's floor)
   BERTH_PRUNE_LABEL         key=value: cleanup removes only objects with this label
   XDG_STATE_HOME            Berth's log: $XDG_STATE_HOME/berth/berth.log (default ~/.local/state)
@@ -124,7 +123,6 @@ mod tests {
             "BERTH_LOG",
             "BERTH_COMPOSE",
             "BERTH_WEBKIT_COMPOSITING",
-            "BERTH_WEBKIT_DEFAULTS",
             "BERTH_EMPTY_WINDOW",
             "BERTH_PRUNE_LABEL",
             "XDG_STATE_HOME",
