@@ -1,9 +1,9 @@
 //! WebKitGTK settings that keep Berth's memory down. Issue #17 measured more with
 //! `scripts/bench.sh --knobs` (median of 3 launches each, PSS of all of Berth's processes with
-//! 50 containers listed; launches of one build differ by up to 15 MiB, hence the medians) and
-//! kept none of them: WebKit's DMABUF renderer off (`WEBKIT_DISABLE_DMABUF_RENDERER=1`) and the
-//! DocumentViewer cache model each moved the total by under 2 MiB, inside the noise, and
-//! `LIBGL_ALWAYS_SOFTWARE=1` and `MALLOC_ARENA_MAX=2` by 0.2 MiB (README, Benchmarks).
+//! 50 containers listed) and kept none yet: WebKit's DMABUF renderer off (-2.9 MiB alone on the
+//! machine, +3.1 beside the e2e suite), the DocumentViewer cache model (+0.1), and
+//! `JSC_useJIT=false` (-14 MiB, to be weighed against startup and scrolling first); README,
+//! Benchmarks.
 
 /// Must run before the first thread or webview starts.
 pub fn prefer_light_webkit() {
