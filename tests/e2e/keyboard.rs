@@ -93,15 +93,7 @@ async fn a_group_launched_stopped_and_its_logs_opened_with_the_keyboard_only(
         app.press(&[], Key::Enter).await?;
         app.wait_for_css("[data-testid=launch-progress][data-phase=done]", LAUNCHED)
             .await?;
-        let running = docker([
-            "ps",
-            "-q",
-            "--filter",
-            &run.filter(),
-            "--filter",
-            "status=running",
-        ])?;
-        assert_eq!(running.lines().count(), 3, "three replicas run");
+        assert_eq!(run.running_count()?, 3, "three replicas run");
         // Escape closes the dialog.
         app.press(&[], Key::Escape).await?;
         app.wait_gone("[data-testid=launch-dialog]", SETTLE).await?;
@@ -179,15 +171,7 @@ async fn a_group_launched_stopped_and_its_logs_opened_with_the_keyboard_only(
             );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
-        let others = docker([
-            "ps",
-            "-q",
-            "--filter",
-            &run.filter(),
-            "--filter",
-            "status=running",
-        ])?;
-        assert_eq!(others.lines().count(), 2, "only {third} stopped");
+        assert_eq!(run.running_count()?, 2, "only {third} stopped");
 
         // 3. "logs <name>" opens its detail on the Logs tab, with the focus in it.
         palette_run(
@@ -217,15 +201,7 @@ async fn a_group_launched_stopped_and_its_logs_opened_with_the_keyboard_only(
             SETTLE * 3,
         )
         .await?;
-        let still = docker([
-            "ps",
-            "-q",
-            "--filter",
-            &run.filter(),
-            "--filter",
-            "status=running",
-        ])?;
-        assert_eq!(still.lines().count(), 0, "the whole group stopped");
+        assert_eq!(run.running_count()?, 0, "the whole group stopped");
 
         // The list answers the arrow keys too: Tab into the list, then ↓ moves the focus row
         // by row (with its ring drawn, for the screenshot).

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use berth_tests::app::{App, AppError};
-use berth_tests::docker_cli::{docker, image_id};
+use berth_tests::docker_cli::image_id;
 use berth_tests::fixtures::{ensure_test_images, TestRun, APP_IMAGE};
 
 use super::{wait_connected, SETTLE};
@@ -61,15 +61,7 @@ async fn launching_three_replicas_with_a_click_gives_three_running() -> Result<(
             .len();
         assert_eq!(running, 3, "replicas shown running");
 
-        let on_engine = docker([
-            "ps",
-            "-q",
-            "--filter",
-            &run.filter(),
-            "--filter",
-            "status=running",
-        ])?;
-        assert_eq!(on_engine.lines().count(), 3, "running on the engine");
+        assert_eq!(run.running_count()?, 3, "running on the engine");
 
         // They show as one group, three of three running.
         app.click("[data-testid=launch-dialog] .primary", SETTLE)

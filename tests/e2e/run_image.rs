@@ -189,15 +189,7 @@ async fn a_reference_from_a_registry_is_pulled_and_runs_as_three_replicas() -> R
             .await?
             .len();
         assert_eq!(running, 3, "replicas shown running");
-        let on_engine = docker([
-            "ps",
-            "-q",
-            "--filter",
-            &run.filter(),
-            "--filter",
-            "status=running",
-        ])?;
-        assert_eq!(on_engine.lines().count(), 3, "running on the engine");
+        assert_eq!(run.running_count()?, 3, "running on the engine");
         assert!(image_id(&remote)?.is_some(), "{remote} was pulled");
         Ok(())
     })

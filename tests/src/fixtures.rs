@@ -224,6 +224,20 @@ impl TestRun {
         format!("label={}", self.label())
     }
 
+    /// How many of this run's containers the engine says are running
+    /// (`docker ps -q --filter label=… --filter status=running`).
+    pub fn running_count(&self) -> Result<usize, CliError> {
+        let ids = docker([
+            "ps",
+            "-q",
+            "--filter",
+            &self.filter(),
+            "--filter",
+            "status=running",
+        ])?;
+        Ok(ids.lines().count())
+    }
+
     /// The container name this run uses for `suffix`: `berth-<id>-<suffix>`.
     pub fn name(&self, suffix: &str) -> String {
         format!("berth-{}-{}", self.id, slug(suffix))
