@@ -112,7 +112,7 @@ clippy_each() {
 # A virtual display, and inside it a session bus: services the bus starts on demand (the
 # desktop portal, accessibility) then find the display too. One app session at a time.
 e2e() {
-  LANG=en_US.UTF-8 LC_ALL='' WEBKIT_DISABLE_COMPOSITING_MODE=1 BERTH_APP="$PWD/target/debug/berth" \
+  LANG=en_US.UTF-8 LC_ALL='' WEBKIT_DISABLE_COMPOSITING_MODE=1 BERTH_APP="${CARGO_TARGET_DIR:-$PWD/target}/debug/berth" \
     xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
     cargo test -p berth-tests --test e2e -- --test-threads=1
 }
