@@ -1,6 +1,7 @@
 # Sourced by the benchmarks that measure the release app's window (bench.sh, bench-idle.sh,
-# bench-scale.sh): one home for setting the machine up, building the app once and running a
-# bench binary where WebKitGTK can draw. Not run on its own.
+# bench-scale.sh, bench-terminal.sh): one home for setting the machine up, building the app once
+# and running a bench binary where WebKitGTK can draw, and for running an ignored e2e benchmark
+# in the real window (bench_window_test). Not run on its own.
 #   bench_app_run BIN [ARGS...]
 # Sets the machine up (scripts/setup.sh), builds the UI and the release app unless
 # BERTH_BENCH_APP names a binary to measure, builds tests/src/bin/BIN.rs, and runs it with
@@ -37,5 +38,24 @@ bench_app_run() {
     exec dbus-run-session -- "$bench" "$@"
   else
     exec "$bench" "$@"
+  fi
+}
+
+#   bench_window_test TEST
+# Runs the ignored e2e benchmark TEST (e.g. terminal::bench_…) against the debug app with the UI
+# embedded (built here), in a virtual display when there is none. The caller has run
+# scripts/setup.sh with BERTH_SETUP_E2E=1 (tauri-driver, WebKitWebDriver).
+bench_window_test() {
+  npm --prefix ui run build
+  cargo build -p berth --features custom-protocol
+  export BERTH_APP="$PWD/target/debug/berth"
+  # WebKitGTK needs a real UTF-8 locale; without a GPU, compositing only costs memory.
+  export LANG=en_US.UTF-8 WEBKIT_DISABLE_COMPOSITING_MODE=1
+  unset LC_ALL
+  local test=(cargo test -p berth-tests --test e2e -- --test-threads=1 --ignored --nocapture "$1")
+  if [ -z "${DISPLAY:-}" ]; then
+    xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "${test[@]}"
+  else
+    "${test[@]}"
   fi
 }

@@ -29,16 +29,4 @@ if [ -f scripts/setup.sh ]; then
   source scripts/setup.sh
   berth_setup
 fi
-npm --prefix ui run build
-cargo build -p berth --features custom-protocol
-export BERTH_APP="$PWD/target/debug/berth"
-# WebKitGTK needs a real UTF-8 locale; without a GPU, compositing only costs memory.
-export LANG=en_US.UTF-8 WEBKIT_DISABLE_COMPOSITING_MODE=1
-unset LC_ALL
-test=(cargo test -p berth-tests --test e2e -- --test-threads=1 --ignored --nocapture
-  scroll_frames::bench_scroll_frames_with_1000_containers)
-if [ -z "${DISPLAY:-}" ]; then
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "${test[@]}"
-else
-  "${test[@]}"
-fi
+bench_window_test scroll_frames::bench_scroll_frames_with_1000_containers

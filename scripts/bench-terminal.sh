@@ -29,16 +29,6 @@ target/release/bench_terminal "$@"
 
 [ "$window" = 1 ] || exit 0
 echo "==> the window during a cat of 20 MiB (builds the UI and the app with it embedded)" >&2
-npm --prefix ui run build
-cargo build -p berth --features custom-protocol
-export BERTH_APP="$PWD/target/debug/berth"
-# WebKitGTK needs a real UTF-8 locale; without a GPU, compositing only costs memory.
-export LANG=en_US.UTF-8 WEBKIT_DISABLE_COMPOSITING_MODE=1
-unset LC_ALL
-test=(cargo test -p berth-tests --test e2e -- --test-threads=1 --ignored --nocapture
-  terminal::bench_window_frames_during_a_20_mib_cat)
-if [ -z "${DISPLAY:-}" ]; then
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "${test[@]}"
-else
-  "${test[@]}"
-fi
+# shellcheck source=scripts/bench-app.sh
+source scripts/bench-app.sh
+bench_window_test terminal::bench_window_frames_during_a_20_mib_cat
