@@ -14,8 +14,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{blocking, connect, TestResult};
 
+/// A stats sink that keeps every container update it is sent (also used by `stats_streams`).
 #[derive(Default)]
-struct Keep(Mutex<Vec<StatsUpdate>>);
+pub(crate) struct Keep(pub(crate) Mutex<Vec<StatsUpdate>>);
 
 impl Sink<StatsBatch> for Keep {
     fn send(&self, batch: StatsBatch) -> bool {

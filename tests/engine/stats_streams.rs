@@ -4,28 +4,16 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use berth_core::services::sink::Sink;
-use berth_core::services::stats::{
-    now_ms, streams_are_cheaper, StatsBatch, StatsConfig, StatsHub, StatsUpdate,
-};
+use berth_core::services::stats::{now_ms, streams_are_cheaper, StatsConfig, StatsHub};
 use berth_tests::docker_cli::docker;
 use berth_tests::fixtures::{ensure_test_images, TestRun, BUSYBOX_IMAGE};
 use tokio_util::sync::CancellationToken;
 
+use crate::stats::Keep;
 use crate::{blocking, connect, TestResult};
-
-#[derive(Default)]
-struct Keep(Mutex<Vec<StatsUpdate>>);
-
-impl Sink<StatsBatch> for Keep {
-    fn send(&self, batch: StatsBatch) -> bool {
-        self.0.lock().unwrap().extend(batch.containers);
-        true
-    }
-}
 
 /// Waits (bounded) until `ok` holds; returns whether it did.
 async fn until(limit: Duration, ok: impl Fn() -> bool) -> bool {
