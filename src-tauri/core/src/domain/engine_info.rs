@@ -28,6 +28,28 @@ pub struct EngineInfo {
     pub swarm: super::swarm::SwarmInfo,
 }
 
+#[cfg(test)]
+impl EngineInfo {
+    /// A local Docker 20.10 engine named "local" on the default socket, for unit tests.
+    pub(crate) fn local_docker() -> Self {
+        Self {
+            endpoint: "unix:///var/run/docker.sock".into(),
+            endpoint_source: "default socket".into(),
+            product: "Docker Engine - Community".into(),
+            version: "20.10.24".into(),
+            api_version: "1.41".into(),
+            os: "linux".into(),
+            arch: "x86_64".into(),
+            kernel: "6.1".into(),
+            host_name: "h".into(),
+            engine_name: "local".into(),
+            transport: Default::default(),
+            flavor: Default::default(),
+            swarm: super::swarm::SwarmInfo::inactive(),
+        }
+    }
+}
+
 /// Why the engine cannot be used right now; the UI shows a screen per kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]

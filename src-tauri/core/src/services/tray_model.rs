@@ -450,26 +450,10 @@ mod tests {
     use crate::domain::launch::seal::LaunchKey;
     use crate::domain::{EngineInfo, EngineProblem, EngineProblemKind};
 
-    fn info() -> EngineInfo {
-        EngineInfo {
-            endpoint: "unix:///var/run/docker.sock".into(),
-            endpoint_source: "default socket".into(),
-            product: "Docker".into(),
-            version: "20.10.24".into(),
-            api_version: "1.41".into(),
-            os: "linux".into(),
-            arch: "x86_64".into(),
-            kernel: "6.1".into(),
-            host_name: "h".into(),
-            engine_name: "local".into(),
-            transport: Default::default(),
-            flavor: Default::default(),
-            swarm: crate::domain::swarm::SwarmInfo::inactive(),
-        }
-    }
-
     fn connected() -> EngineStatus {
-        EngineStatus::Connected { info: info() }
+        EngineStatus::Connected {
+            info: EngineInfo::local_docker(),
+        }
     }
 
     fn container(name: &str, state: ContainerState, labels: &[(&str, &str)]) -> ContainerSummary {

@@ -248,19 +248,9 @@ mod tests {
 
     fn info(flavor: EngineFlavor, name: &str) -> EngineInfo {
         EngineInfo {
-            endpoint: "unix:///var/run/docker.sock".into(),
-            endpoint_source: "default socket".into(),
-            product: "Docker Engine - Community".into(),
-            version: "20.10.24".into(),
-            api_version: "1.41".into(),
-            os: "linux".into(),
-            arch: "x86_64".into(),
-            kernel: "6.1".into(),
-            host_name: "h".into(),
             engine_name: name.into(),
-            transport: Default::default(),
             flavor,
-            swarm: crate::domain::swarm::SwarmInfo::inactive(),
+            ..EngineInfo::local_docker()
         }
     }
 
