@@ -23,11 +23,8 @@ pub fn entry_path() -> Option<PathBuf> {
 }
 
 fn entry_path_from(xdg_config_home: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
-    let base = match xdg_config_home.filter(|p| p.is_absolute()) {
-        Some(dir) => dir,
-        None => home.filter(|p| p.is_absolute())?.join(".config"),
-    };
-    Some(base.join("autostart/berth.desktop"))
+    crate::xdg::base_dir(xdg_config_home, home, ".config")
+        .map(|d| d.join("autostart/berth.desktop"))
 }
 
 /// The entry's text for the binary at `exec`.

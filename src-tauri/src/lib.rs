@@ -17,6 +17,7 @@ mod startup;
 mod tray;
 mod webkit;
 mod window_state;
+mod xdg;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};

@@ -37,11 +37,7 @@ pub fn state_dir() -> Option<PathBuf> {
 }
 
 fn state_dir_from(xdg_state_home: Option<PathBuf>, home: Option<PathBuf>) -> Option<PathBuf> {
-    let base = match xdg_state_home.filter(|p| p.is_absolute()) {
-        Some(dir) => dir,
-        None => home.filter(|p| p.is_absolute())?.join(".local/state"),
-    };
-    Some(base.join("berth"))
+    crate::xdg::base_dir(xdg_state_home, home, ".local/state").map(|d| d.join("berth"))
 }
 
 /// Where the log goes, if there is a state folder.
