@@ -4,8 +4,9 @@
 //! than a streamed sample (about 3.0 against 2.4 ms of engine CPU, 1.25x; an earlier run
 //! found 2x), so what is charted each second is cheaper as one stream per container
 //! (`stream=true`: the engine's collector sends a body each second) than as a poll each
-//! second: 20 charted cost 15-18 % less, the same as `docker stats`. The list's rows stay polls at their slow rate (a stream would make the engine
-//! sample them every second). Podman is not measured here: it keeps polls.
+//! second: 20 charted cost 15-18 % less, the same as `docker stats`. The list's rows stay polls
+//! at their slow rate (a stream would make the engine sample them every second). Podman is not
+//! measured here: it keeps polls.
 //!
 //! Pure state, no I/O: the hub asks [`Streams::plan`] each round which streams to open and
 //! which charted ids to poll, spawns the opened ones, and the stream tasks [`Streams::push`]
